@@ -1,0 +1,15 @@
+# Shared part of the MinGW-w64 toolchain files (ESH_TRIPLET is set by the caller).
+set(CMAKE_C_COMPILER ${ESH_TRIPLET}-gcc)
+set(CMAKE_CXX_COMPILER ${ESH_TRIPLET}-g++)
+set(CMAKE_RC_COMPILER ${ESH_TRIPLET}-windres)
+# Append, so that a dependency prefix (the MinGW cmocka build) can be added after.
+list(APPEND CMAKE_FIND_ROOT_PATH /usr/${ESH_TRIPLET})
+if(DEFINED ENV{ESH_DEPS})
+  list(APPEND CMAKE_FIND_ROOT_PATH $ENV{ESH_DEPS}/${ESH_TRIPLET})
+else()
+  list(APPEND CMAKE_FIND_ROOT_PATH /opt/esent-harness-deps/${ESH_TRIPLET})
+endif()
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)

@@ -1,0 +1,70 @@
+/* The ESENT API table as C data, expanded from the generated rows. */
+#include "api.h"
+
+#include <string.h>
+
+const api_function api_functions[API_COUNT] = {
+#define API(name, target, x86, twin, slots, ver, pub, proto, first, n, computed) \
+    {#name, API_ID_##target, x86, twin, slots, ver, pub, proto, first, n, computed},
+#include "generated/api_table.inc"
+#undef API
+};
+
+const api_param api_params[] = {
+#define PARAM(fn, index, name, kind, dir, size, actual, opt, ctype, family) \
+    {name, API_KIND_##kind, API_DIR_##dir, size, actual, opt, ctype, family},
+#include "generated/api_params.inc"
+#undef PARAM
+};
+
+const size_t api_param_count = sizeof api_params / sizeof api_params[0];
+
+static int compare_name(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const api_function *)elem)->name);
+}
+
+const api_function *api_find(const char *name)
+{
+    /* The export list is sorted by name (ordinal order of the real module-definition file). */
+    size_t lo = 0, hi = API_COUNT;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = compare_name(name, &api_functions[mid]);
+        if (c == 0)
+            return &api_functions[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+const api_param *api_params_of(const api_function *fn)
+{
+    const api_function *target = &api_functions[fn->target];
+    return target->first_param < 0 ? NULL : &api_params[target->first_param];
+}
+
+const char *api_kind_name(api_kind kind)
+{
+    static const char *const names[API_KIND_COUNT] = {
+        "INSTANCE", "SESID", "DBID", "TABLEID", "HANDLE", "COLUMNID", "OSSNAPID", "GRBIT",
+        "PARAMID", "ULONG", "LONG", "U64", "I64", "API_PTR", "STR_A", "STR_W", "BUF",
+        "STRUCT", "CALLBACK", "PTR",
+    };
+    return (unsigned)kind < API_KIND_COUNT ? names[kind] : "?";
+}
+
+unsigned api_param_slots(const api_param *p)
+{
+    if (sizeof(void *) == 4 && (p->kind == API_KIND_U64 || p->kind == API_KIND_I64) && p->dir == API_DIR_IN)
+        return 2;
+    return 1;
+}
+
+unsigned api_slot_count(const api_function *fn)
+{
+    return sizeof(void *) == 4 ? fn->x86_bytes / 4u : fn->x64_slots;
+}
