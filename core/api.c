@@ -4,7 +4,7 @@
 #include <string.h>
 
 const api_function api_functions[API_COUNT] = {
-#define API(name, target, x86, twin, slots, ver, pub, proto, first, n, computed) \
+#define API(name, target, x86, twin, slots, ver, pub, proto, first, n, computed, slots86, is_alias) \
     {#name, API_ID_##target, x86, twin, slots, ver, pub, proto, first, n, computed},
 #include "generated/api_table.inc"
 #undef API

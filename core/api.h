@@ -59,7 +59,7 @@ typedef struct api_function {
 } api_function;
 
 typedef enum api_id {
-#define API(name, target, x86, twin, slots, ver, pub, proto, first, n, computed) API_ID_##name,
+#define API(name, target, x86, twin, slots, ver, pub, proto, first, n, computed, slots86, is_alias) API_ID_##name,
 #include "generated/api_table.inc"
 #undef API
     API_COUNT

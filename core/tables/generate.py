@@ -170,6 +170,9 @@ def param_size_x86(p):
 
 def load():
     exports = [r for _, r in read_tsv("esent-exports.tsv")]
+    names = [r[0] for r in exports]
+    if names != sorted(names):  # api_find() searches by bisection
+        sys.exit("esent-exports.tsv: names are not in byte order")
     protos = {}
     for lineno, r in read_tsv("esent-prototypes.tsv"):
         name, vmin, vbelow, public, params = r[0], r[1], r[2], r[3], r[4] if len(r) > 4 else ""
@@ -211,7 +214,7 @@ def emit(outputs):
     exports, protos, families = load()
     api, params = [HEADER], [HEADER]
     api.append("/* API(name, target, x86_bytes, x86_twin, x64_slots, jet_version, public, has_proto,\n"
-               "       first_param, nparams, computed_x86_bytes) */\n")
+               "       first_param, nparams, computed_x86_bytes, x86_slots, is_alias) */\n")
     params.append("/* PARAM(function, index, \"name\", KIND, DIR, size_index, actual_index, optional,\n"
                   "         \"ctype\", grbit_family) */\n")
     pcount = 0
@@ -237,9 +240,9 @@ def emit(outputs):
             pcount += len(plist)
         else:
             first = -1  # an alias shares its target's parameters
-        api.append("API(%s, %s, %d, %d, %d, %s, %d, %d, %d, %d, %d)\n" % (
+        api.append("API(%s, %s, %d, %d, %d, %s, %d, %d, %d, %d, %d, %d, %d)\n" % (
             name, target, x86, 1 if twin == "yes" else 0, slots64, vmin, public,
-            1 if proto else 0, first, len(plist), computed))
+            1 if proto else 0, first, len(plist), computed, x86 // 4, 0 if alias == "-" else 1))
     outputs["api_table.inc"] = "".join(api)
     outputs["api_params.inc"] = "".join(params)
 

@@ -1,0 +1,141 @@
+/* The scenario language (docs/scenario-language.md): its syntax tree, the parser and the
+ * printer. A recording is printed with the same printer a person's file is parsed by. */
+#ifndef ESH_SCENARIO_H
+#define ESH_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api.h"
+#include "jet_codes.h"
+
+typedef struct scn_location {
+    const char *file; /* owned by the scn_suite */
+    int line, col;
+} scn_location;
+
+typedef enum scn_arg_kind {
+    SCN_ARG_INT,     /* integer or or'ed constants: value */
+    SCN_ARG_STRING,  /* "text": text (UTF-8) */
+    SCN_ARG_NULL,    /* null */
+    SCN_ARG_REF,     /* $name: name */
+    SCN_ARG_OUT,     /* &name or &name=VALUE: name, has_value, value */
+    SCN_ARG_BUF,     /* buf(SIZE[, page|+N]): size, align_page, misalign */
+    SCN_ARG_STRUCT,  /* struct(NAME): name */
+    SCN_ARG_INVALID, /* invalid */
+} scn_arg_kind;
+
+typedef struct scn_arg {
+    scn_arg_kind kind;
+    int64_t value;
+    char *text;       /* STRING text, REF/OUT/STRUCT name */
+    int has_value;    /* OUT: &name=VALUE */
+    uint32_t size;    /* BUF */
+    int align_page;   /* BUF: page aligned */
+    int misalign;     /* BUF: bytes off alignment */
+    scn_location loc;
+} scn_arg;
+
+typedef enum scn_version_kind { SCN_VER_RELEASE, SCN_VER_RANGE, SCN_VER_BUILD_GE, SCN_VER_BUILD_LT } scn_version_kind;
+
+typedef struct scn_version {
+    scn_version_kind kind;
+    int release_lo, release_hi; /* scn_release indices */
+    uint32_t build;
+} scn_version;
+
+typedef struct scn_alternative {
+    char *label;          /* NULL when unlabelled */
+    int any;              /* `any`: record only */
+    jet_err code;
+    scn_version *versions; /* NULL/0: applies everywhere */
+    size_t nversions;
+} scn_alternative;
+
+typedef struct scn_expect {
+    scn_alternative *alts;
+    size_t nalts;
+} scn_expect;
+
+typedef struct scn_evidence {
+    char *kind;  /* "doc", "src", "trace" */
+    char *where; /* file name / citation; NULL for trace */
+    char *text;  /* quote / summary / trace text */
+    scn_location loc;
+} scn_evidence;
+
+typedef enum scn_step_kind { SCN_STEP_CALL, SCN_STEP_WAIT, SCN_STEP_SLEEP } scn_step_kind;
+
+typedef struct scn_step {
+    scn_step_kind kind;
+    scn_location loc;
+    char *thread;               /* NULL: main thread; WAIT: the thread joined */
+    const api_function *fn;     /* CALL */
+    scn_arg *args;
+    size_t nargs;
+    scn_expect expect;
+    uint32_t sleep_ms;          /* SLEEP */
+    scn_evidence *evidence;     /* evidence attached to this step */
+    size_t nevidence;
+    char *comment;              /* trailing comment (recordings: seq/tid/time), may be NULL */
+} scn_step;
+
+typedef enum scn_expect_outcome { SCN_OUTCOME_NORMAL, SCN_OUTCOME_CRASH, SCN_OUTCOME_HANG } scn_expect_outcome;
+
+typedef struct scn_scenario {
+    char *name;
+    scn_location loc;
+    char *purpose;
+    char *skip_reason;          /* non-NULL: a counted skip */
+    char *racy_reason;          /* non-NULL: racy, counted apart */
+    scn_expect_outcome outcome;
+    scn_evidence *evidence;     /* scenario-level evidence */
+    size_t nevidence;
+    char **covers;              /* "FUNCTION CODE" pairs declared with covers: */
+    size_t ncovers;
+    scn_step *steps;            /* with every `use` expanded in place */
+    size_t nsteps;
+    int is_setup;
+} scn_scenario;
+
+typedef struct scn_suite {
+    scn_scenario *scenarios;    /* scenarios to run (setups excluded), in file order */
+    size_t nscenarios;
+    scn_scenario *setups;
+    size_t nsetups;
+    char **files;               /* every file read, owning the location strings */
+    size_t nfiles;
+} scn_suite;
+
+typedef struct scn_error {
+    scn_location loc;
+    char message[512];
+} scn_error;
+
+/* Releases by name, oldest first; scn_release_index returns -1 for an unknown name. */
+int scn_release_index(const char *name);
+const char *scn_release_name(int index);
+int scn_release_count(void);
+
+/* Parses PATH (a file, or a directory: every *.scn under it except those under a
+ * `setups` folder, which are read on `include`). Appends to SUITE. On error returns -1
+ * and fills ERR (the first error). */
+int scn_parse_path(scn_suite *suite, const char *path, scn_error *err);
+/* Parses TEXT as if it were the file NAME (tests, fuzzing). */
+int scn_parse_text(scn_suite *suite, const char *name, const char *text, size_t len, scn_error *err);
+void scn_suite_free(scn_suite *suite);
+
+/* "FILE:LINE:COL: error: MESSAGE" */
+void scn_error_format(const scn_error *err, char *buf, size_t size);
+
+/* Printing: the canonical text of one call step, without the trailing newline,
+ * `JetStopBackupInstance($inst1) -> JET_errSuccess (0)`; returns the length it needed. */
+size_t scn_format_call(char *buf, size_t size, const scn_step *step);
+size_t scn_format_arg(char *buf, size_t size, const scn_arg *arg);
+size_t scn_format_expect(char *buf, size_t size, const scn_expect *expect);
+/* Whether the host (release index, build; release -1 when unknown) accepts CODE; sets
+ * *matched to the alternative that matched (NULL if none). */
+int scn_expect_matches(const scn_expect *expect, int release, uint32_t build, jet_err code,
+                       const scn_alternative **matched);
+
+#endif
