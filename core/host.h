@@ -26,4 +26,8 @@ void host_facts_get(host_facts *facts);
 /* Facts of a loaded module (an HMODULE passed as void *). */
 void dll_facts_get(void *module, dll_facts *facts);
 
+/* The scn_release index of a Windows version (an OS's, or a system DLL's file version) and
+ * product type; -1 when no release name matches. */
+int host_release_of(uint32_t major, uint32_t minor, uint32_t build, int is_server);
+
 #endif

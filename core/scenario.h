@@ -105,6 +105,8 @@ typedef struct scn_suite {
     size_t nsetups;
     char **files;               /* every file read, owning the location strings */
     size_t nfiles;
+    char **warnings;            /* "FILE:LINE:COL: warning: ..." (a trace cut short) */
+    size_t nwarnings;
 } scn_suite;
 
 typedef struct scn_error {

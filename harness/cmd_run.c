@@ -1,0 +1,254 @@
+/* `esent-harness run [options] [FILE|DIR]...`: parse every scenario first, then run each
+ * in its own child process (up to --jobs at once), report to the console and optionally
+ * to a results file and JUnit XML. Exit 0: all passed; 1: some failed; 2: bad input. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+#include "commands.h"
+#include "run.h"
+#include "win_text.h"
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: esent-harness run [options] [FILE|DIR]...\n"
+            "  (no FILE|DIR: the scenarios folder beside the exe, else the source tree's)\n"
+            "  --esent PATH       the DLL to test (default %%SystemRoot%%\\System32\\esent.dll)\n"
+            "  --shim             call through esentshim.dll (beside the exe), keeping each scenario's trace\n"
+            "  --traces DIR       where --shim writes <scenario>.trace.scn (default: the kept working directory)\n"
+            "  --results FILE     write the results file (docs/results-format.md)\n"
+            "  --junit FILE       write JUnit XML (cmocka's XML output)\n"
+            "  --filter PATTERN   only scenarios whose name contains PATTERN, or matches it as a glob (* ?)\n"
+            "  --timeout SECONDS  per scenario (default 30); a child still running then is a hang\n"
+            "  --jobs N           child processes at once (default: the number of CPUs)\n"
+            "  --workdir ROOT     where the working directories go (default %%TEMP%%)\n"
+            "  --keep-workdirs    keep each scenario's working directory\n"
+            "  -v                 print each child's report and every working directory\n");
+    return EXIT_USAGE;
+}
+
+static int glob_match(const char *pattern, const char *name)
+{
+    if (*pattern == '\0')
+        return *name == '\0';
+    if (*pattern == '*')
+        return glob_match(pattern + 1, name) || (*name && glob_match(pattern, name + 1));
+    if (*name && (*pattern == '?' || *pattern == *name))
+        return glob_match(pattern + 1, name + 1);
+    return 0;
+}
+
+static int selected(const char *filter, const char *name)
+{
+    if (!filter)
+        return 1;
+    if (strpbrk(filter, "*?"))
+        return glob_match(filter, name);
+    return strstr(name, filter) != NULL;
+}
+
+static int parse_number(const char *text, double *value)
+{
+    char *end;
+    *value = strtod(text, &end);
+    return *text && *end == '\0' && *value >= 0;
+}
+
+/* Options and paths in any order. Returns 0, -1 on a bad option, 1 for --help. */
+static int parse_options(int argc, char **argv, run_options *o, char **paths, int *npaths)
+{
+    SYSTEM_INFO system;
+    GetSystemInfo(&system);
+    memset(o, 0, sizeof *o);
+    o->timeout = 30;
+    o->jobs = system.dwNumberOfProcessors > 0 ? (int)system.dwNumberOfProcessors : 1;
+    *npaths = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        double number;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+            return 1;
+        else if (strcmp(a, "--shim") == 0)
+            o->shim = 1;
+        else if (strcmp(a, "--keep-workdirs") == 0)
+            o->keep_workdirs = 1;
+        else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
+            o->verbose = 1;
+        else if (a[0] == '-' && a[1] != '\0' && !value) {
+            fprintf(stderr, "esent-harness run: %s needs a value (or is unknown)\n", a);
+            return -1;
+        } else if (strcmp(a, "--esent") == 0)
+            o->esent = argv[++i];
+        else if (strcmp(a, "--traces") == 0)
+            o->traces = argv[++i];
+        else if (strcmp(a, "--junit") == 0)
+            o->junit = argv[++i];
+        else if (strcmp(a, "--results") == 0)
+            o->results = argv[++i];
+        else if (strcmp(a, "--filter") == 0)
+            o->filter = argv[++i];
+        else if (strcmp(a, "--workdir") == 0)
+            o->workdir_root = argv[++i];
+        else if (strcmp(a, "--timeout") == 0) {
+            if (!parse_number(value, &number) || number <= 0) {
+                fprintf(stderr, "esent-harness run: --timeout wants a positive number of seconds, not '%s'\n", value);
+                return -1;
+            }
+            o->timeout = number;
+            i++;
+        } else if (strcmp(a, "--jobs") == 0) {
+            if (!parse_number(value, &number) || number < 1 || number > 256) {
+                fprintf(stderr, "esent-harness run: --jobs wants 1..256, not '%s'\n", value);
+                return -1;
+            }
+            o->jobs = (int)number;
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "esent-harness run: unknown option %s\n", a);
+            return -1;
+        } else
+            paths[(*npaths)++] = argv[i];
+    }
+    return 0;
+}
+
+/* The DLL under test by absolute path (never a search-order surprise). */
+static int resolve_target(const run_options *o, run_target *target)
+{
+    wchar_t full[MAX_PATH];
+    if (o->esent) {
+        wchar_t *wide = utf8_to_wide(o->esent);
+        DWORD n = wide ? GetFullPathNameW(wide, MAX_PATH, full, NULL) : 0;
+        free(wide);
+        if (n == 0 || n >= MAX_PATH)
+            return -1;
+    } else {
+        UINT n = GetSystemDirectoryW(full, MAX_PATH - 12);
+        if (n == 0 || n >= MAX_PATH - 12)
+            return -1;
+        wcscat(full, L"\\esent.dll");
+    }
+    if (GetFileAttributesW(full) == INVALID_FILE_ATTRIBUTES)
+        return -1;
+    char *utf8 = wide_to_utf8(full);
+    if (!utf8)
+        return -1;
+    snprintf(target->path, sizeof target->path, "%s", utf8);
+    free(utf8);
+    return 0;
+}
+
+typedef struct scheduler {
+    const run_options *options;
+    const run_target *target;
+    const scn_scenario **scenarios;
+    scenario_outcome *outcomes;
+    LONG next;
+    LONG count;
+    SRWLOCK console;
+} scheduler;
+
+static DWORD WINAPI run_worker(void *arg)
+{
+    scheduler *s = arg;
+    for (;;) {
+        LONG i = InterlockedIncrement(&s->next) - 1;
+        if (i >= s->count)
+            return 0;
+        run_scenario_process(s->options, s->target, s->scenarios[i], (int)i, &s->outcomes[i]);
+        AcquireSRWLockExclusive(&s->console);
+        report_progress(&s->outcomes[i], s->options->verbose);
+        ReleaseSRWLockExclusive(&s->console);
+    }
+}
+
+static void utc_now(char *buf, size_t size)
+{
+    SYSTEMTIME t;
+    GetSystemTime(&t);
+    snprintf(buf, size, "%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_options options;
+    int npaths = 0;
+    char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    int parsed = paths ? parse_options(argc, argv, &options, paths, &npaths) : -1;
+    if (parsed != 0) {
+        free(paths);
+        return parsed == 1 ? (usage(), EXIT_PASS) : usage();
+    }
+    scn_suite suite;
+    memset(&suite, 0, sizeof suite);
+    int status = EXIT_USAGE;
+    const scn_scenario **chosen = NULL;
+    scenario_outcome *outcomes = NULL;
+    size_t n = 0;
+    char started[32];
+    utc_now(started, sizeof started);
+    if (suite_load(&suite, npaths, paths) != 0)
+        goto done;
+
+    run_target target;
+    memset(&target, 0, sizeof target);
+    host_facts_get(&target.host);
+    char err[700];
+    if (resolve_target(&options, &target) != 0) {
+        fprintf(stderr, "esent-harness run: cannot find the DLL %s\n",
+                options.esent ? options.esent : "%SystemRoot%\\System32\\esent.dll");
+        goto done;
+    }
+    if (run_query_target(&options, &target, err, sizeof err) != 0) {
+        fprintf(stderr, "esent-harness run: %s\n", err);
+        goto done;
+    }
+    report_header(&target);
+
+    chosen = calloc(suite.nscenarios ? suite.nscenarios : 1, sizeof *chosen);
+    outcomes = calloc(suite.nscenarios ? suite.nscenarios : 1, sizeof *outcomes);
+    if (!chosen || !outcomes)
+        goto done;
+    for (size_t i = 0; i < suite.nscenarios; i++)
+        if (selected(options.filter, suite.scenarios[i].name))
+            chosen[n++] = &suite.scenarios[i];
+    if (n == 0 && options.filter) {
+        /* Most likely a typo: an empty run must not read as a green one. */
+        fprintf(stderr, "esent-harness run: no scenario matches --filter %s\n", options.filter);
+        goto done;
+    }
+
+    scheduler s = {&options, &target, chosen, outcomes, 0, (LONG)n, SRWLOCK_INIT};
+    int workers = options.jobs < (int)n ? options.jobs : (int)n;
+    HANDLE *threads = calloc(workers > 0 ? (size_t)workers : 1, sizeof *threads);
+    int started_workers = 0;
+    for (int w = 0; threads && w < workers; w++)
+        if ((threads[started_workers] = CreateThread(NULL, 0, run_worker, &s, 0, NULL)) != NULL)
+            started_workers++;
+    if (started_workers == 0)
+        run_worker(&s);
+    for (int w = 0; w < started_workers; w++) {
+        WaitForSingleObject(threads[w], INFINITE);
+        CloseHandle(threads[w]);
+    }
+    free(threads);
+
+    int passed, failed, skipped, racy;
+    report_summary(outcomes, n, &passed, &failed, &skipped, &racy);
+    status = failed ? EXIT_FAIL : EXIT_PASS;
+    if (options.results && report_results_file(options.results, &target, outcomes, n, started) != 0)
+        status = EXIT_USAGE;
+    if (options.junit && report_junit(options.junit, outcomes, n) != 0)
+        status = EXIT_USAGE;
+done:
+    for (size_t i = 0; outcomes && i < n; i++)
+        scenario_outcome_free(&outcomes[i]);
+    free(outcomes);
+    free(chosen);
+    scn_suite_free(&suite);
+    free(paths);
+    return status;
+}

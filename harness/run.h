@@ -1,0 +1,97 @@
+/* `esent-harness run`: what the parent (scheduler, reporters) and the child (one scenario's
+ * steps) share: the options, the child protocol and each scenario's outcome. */
+#ifndef ESH_HARNESS_RUN_H
+#define ESH_HARNESS_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host.h"
+#include "jet_codes.h"
+#include "scenario.h"
+
+/* The hidden subcommands the parent starts itself with. */
+#define RUN_CHILD_COMMAND "__child"
+#define RUN_FACTS_COMMAND "__facts"
+
+/* The child reports on its stdout, one line per event, each written whole and at once
+ * (so the parent knows the step reached even when the child dies next):
+ *   begin <index>                 step <index> (1-based) starts
+ *   step <index> <code>           a call returned <code>
+ *   nocall <index> <message>      the step could not be called (missing export, bad argument)
+ *   crash <index> 0x<exception>   an unhandled exception during step <index> (0: between steps)
+ *   done                          every step ran
+ * Fields are tab separated. */
+
+typedef struct run_options {
+    const char *esent;        /* --esent PATH (absolute, UTF-8); NULL: System32's esent.dll */
+    int shim;                 /* --shim */
+    const char *traces;       /* --traces DIR */
+    const char *junit;        /* --junit FILE */
+    const char *results;      /* --results FILE */
+    const char *filter;       /* --filter PATTERN */
+    const char *workdir_root; /* --workdir ROOT; NULL: %TEMP% */
+    double timeout;           /* --timeout SECONDS */
+    int jobs;                 /* --jobs N */
+    int keep_workdirs;        /* --keep-workdirs */
+    int verbose;              /* -v */
+} run_options;
+
+/* What happened to one step, as the parent saw it. */
+typedef struct step_outcome {
+    int began, called;
+    jet_err actual;
+    const char *branch;       /* label of the matched alternative, NULL if none */
+    const char *status;       /* "pass", "fail", "after-failure"; NULL: never ran */
+    char *message;            /* nocall: why (owned) */
+} step_outcome;
+
+typedef enum scenario_status { SCN_RESULT_PASS, SCN_RESULT_FAIL, SCN_RESULT_SKIP } scenario_status;
+
+typedef struct scenario_outcome {
+    const scn_scenario *scenario;
+    scenario_status status;
+    double seconds;
+    step_outcome *steps;      /* scenario->nsteps entries */
+    char detail[256];         /* crash / hang / skip reason, "" if none */
+    char *failure_text;       /* the console failure lines (owned), NULL when passed */
+} scenario_outcome;
+
+/* Which host the expectations are matched against (named by the DLL that answers). */
+typedef struct run_target {
+    char path[520];           /* absolute path of the DLL under test (UTF-8) */
+    dll_facts dll;
+    int have_jetversion;
+    unsigned long jetversion;
+    host_facts host;
+    int release;              /* scn_release index, -1 unknown */
+    uint32_t build;
+} run_target;
+
+/* run_process.c: runs one scenario in a child process and fills OUT (steps matched). */
+void run_scenario_process(const run_options *options, const run_target *target, const scn_scenario *scenario,
+                          int sequence, scenario_outcome *out);
+void scenario_outcome_free(scenario_outcome *out);
+/* run_process.c: asks a child for the target DLL's facts (the DLL may crash the caller).
+ * Returns 0, or -1 with a message in ERR. */
+int run_query_target(const run_options *options, run_target *target, char *err, size_t errsize);
+
+/* run_report.c */
+void report_header(const run_target *target);
+void report_progress(const scenario_outcome *outcome, int verbose);
+void report_summary(const scenario_outcome *outcomes, size_t n, int *passed, int *failed, int *skipped,
+                    int *racy);
+int report_results_file(const char *path, const run_target *target, const scenario_outcome *outcomes, size_t n,
+                        const char *started);
+/* run_junit.c: JUnit XML through cmocka's XML output. Returns 0 or -1. */
+int report_junit(const char *path, const scenario_outcome *outcomes, size_t n);
+
+/* suite_load.c: parses PATHS (none: the bundled scenarios folder) into SUITE; on bad input
+ * prints FILE:LINE:COL: error: ... to stderr and returns -1. */
+int suite_load(scn_suite *suite, int npaths, char **paths);
+
+/* run_child.c: the hidden subcommands. */
+int cmd_run_child(int argc, char **argv);
+int cmd_run_facts(int argc, char **argv);
+
+#endif

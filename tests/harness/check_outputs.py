@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Reads back what `esent-harness run --results R --junit J pass.scn wrong.scn` wrote
+(test harness.run_outputs) and checks both files: the results file against
+docs/results-format.md, the JUnit file as well-formed XML with one testcase per scenario."""
+import sys
+import xml.etree.ElementTree as ET
+
+
+def fail(message):
+    print("check_outputs: " + message)
+    sys.exit(1)
+
+
+def check_results(path):
+    with open(path, encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in f if not line.startswith("#")]
+    if lines[0].split("\t") != ["esent-harness-results", "1"]:
+        fail("first line is not the format marker: %r" % lines[0])
+    facts, scenarios, steps, summary = {}, {}, [], None
+    for line in lines[1:]:
+        fields = line.split("\t")
+        if fields[0] in ("host", "esent", "harness"):
+            facts[(fields[0], fields[1])] = fields[2]
+        elif fields[0] == "scenario":
+            scenarios[fields[1]] = fields
+        elif fields[0] == "step":
+            if len(fields) != 9:
+                fail("a step record has %d fields: %r" % (len(fields), line))
+            steps.append(fields)
+        elif fields[0] == "summary":
+            summary = fields
+        else:
+            fail("unknown record %r" % line)
+    for key in [("host", k) for k in ("os", "version", "build", "ubr", "product", "arch", "wine")] + \
+               [("esent", k) for k in ("path", "version", "kind", "jetversion")] + \
+               [("harness", "version"), ("harness", "started")]:
+        if key not in facts:
+            fail("missing header fact %s %s" % key)
+    expect = {("esent", "kind"): "other", ("esent", "version"): "0.3.1.4",
+              ("esent", "jetversion"): "0xa010002", ("host", "arch"): "x64"}
+    for key, value in expect.items():
+        if facts[key] != value:
+            fail("%s %s is %r, expected %r" % (key[0], key[1], facts[key], value))
+    if not facts[("esent", "path")].lower().endswith("esh-testdll.dll"):
+        fail("esent path %r" % facts[("esent", "path")])
+    want = {"create-stop-read": "pass", "threads-rendezvous": "pass", "not-yet": "skip",
+            "wrong-code": "fail", "missing-export": "fail", "still-passes": "pass"}
+    for name, status in want.items():
+        if name not in scenarios or scenarios[name][2] != status:
+            fail("scenario %s: %r, expected status %s" % (name, scenarios.get(name), status))
+    if not scenarios["wrong-code"][3].endswith("wrong.scn:3"):
+        fail("wrong-code location %r" % scenarios["wrong-code"][3])
+    by_scenario = {}
+    for s in steps:
+        by_scenario.setdefault(s[1], []).append(s)
+    wrong = by_scenario.get("wrong-code", [])
+    if [(s[2], s[4], s[5], s[6], s[8]) for s in wrong] != [
+            ("1", "JetStopBackupInstance", "JET_errBackupAbortByServer", "-801", "fail"),
+            ("2", "JetGetVersion", "JET_errSuccess", "0", "after-failure")]:
+        fail("wrong-code steps: %r" % wrong)
+    branches = [s[7] for s in by_scenario.get("alternatives-and-versions", [])]
+    if branches[:1] != ["source"]:
+        fail("alternatives-and-versions branches %r, expected the source branch first" % branches)
+    if summary != ["summary", "passed", "10", "failed", "2", "skipped", "1", "racy", "0"]:
+        fail("summary %r" % summary)
+
+
+def check_junit(path):
+    root = ET.parse(path).getroot()
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    if len(cases) != 13:
+        fail("JUnit has %d testcases, expected 13" % len(cases))
+    failure = cases["wrong-code"].find("failure")
+    if failure is None or "expected JET_errSuccess" not in (failure.text or "") + (failure.get("message") or ""):
+        fail("wrong-code has no failure naming the expectation")
+    if cases["not-yet"].find("skipped") is None:
+        fail("not-yet is not skipped")
+    if cases["create-stop-read"].find("failure") is not None:
+        fail("create-stop-read failed")
+
+
+check_results(sys.argv[1])
+check_junit(sys.argv[2])
+print("check_outputs: results file and JUnit XML as expected")

@@ -1,0 +1,221 @@
+/* Per-call cost of the shim, printed (never asserted: timings depend on the machine).
+ *
+ *   shim_bench shim [CALLS] [RUNS]     JetGetSystemParameterA of fake_esent.dll called
+ *                                      directly, through the shim with recording off and
+ *                                      through the shim recording; 1 and 2 threads
+ *   shim_bench builtin [CALLS] [RUNS]  GetTickCount (a cheap Wine builtin) called CALLS
+ *                                      times; ci/bench.sh runs it with and without
+ *                                      WINEDEBUG=+relay to price Wine's relay tracer
+ *
+ * Each figure is the median over RUNS runs of (elapsed / CALLS) per thread. The DLLs are
+ * found beside the executable; the recording copy writes bench\bench.trace.scn. */
+#include <windows.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uintptr_t JET_API_PTR;
+typedef long(WINAPI *get_parameter_fn)(JET_API_PTR, JET_API_PTR, unsigned long, JET_API_PTR *, char *, unsigned long);
+
+#define MAX_RUNS 101
+
+static double counter_ns;
+
+static double now_ns(void)
+{
+    LARGE_INTEGER c;
+    QueryPerformanceCounter(&c);
+    return (double)c.QuadPart * counter_ns;
+}
+
+static void beside_exe(wchar_t *out, size_t size, const wchar_t *name)
+{
+    DWORD n = GetModuleFileNameW(NULL, out, (DWORD)size);
+    while (n > 0 && out[n - 1] != L'\\' && out[n - 1] != L'/')
+        n--;
+    out[n] = L'\0';
+    wcsncat(out, name, size - n - 1);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *values, int n)
+{
+    qsort(values, (size_t)n, sizeof values[0], compare_doubles);
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+typedef struct worker {
+    get_parameter_fn f;
+    long calls;
+    double ns_per_call;
+    long errors;
+    HANDLE start;
+} worker;
+
+static DWORD WINAPI run_worker(void *arg)
+{
+    worker *w = arg;
+    JET_API_PTR value = 0;
+    WaitForSingleObject(w->start, INFINITE);
+    double begin = now_ns();
+    for (long i = 0; i < w->calls; i++)
+        if (w->f(1, 0, (unsigned long)i, &value, NULL, 0) != 0)
+            w->errors++;
+    w->ns_per_call = (now_ns() - begin) / (double)w->calls;
+    if (value != (JET_API_PTR)(w->calls - 1) * 10)
+        w->errors++;
+    return 0;
+}
+
+/* ns per call of F, per thread, median over RUNS runs of THREADS threads. */
+static double measure(get_parameter_fn f, int threads, long calls, int runs, long *errors)
+{
+    double samples[MAX_RUNS * 2];
+    int n = 0;
+    for (int r = 0; r < runs; r++) {
+        worker w[2];
+        HANDLE h[2];
+        HANDLE start = CreateEventW(NULL, TRUE, FALSE, NULL);
+        for (int t = 0; t < threads; t++) {
+            w[t].f = f;
+            w[t].calls = calls;
+            w[t].errors = 0;
+            w[t].start = start;
+            h[t] = CreateThread(NULL, 0, run_worker, &w[t], 0, NULL);
+        }
+        SetEvent(start);
+        WaitForMultipleObjects((DWORD)threads, h, TRUE, INFINITE);
+        for (int t = 0; t < threads; t++) {
+            CloseHandle(h[t]);
+            samples[n++] = w[t].ns_per_call;
+            *errors += w[t].errors;
+        }
+        CloseHandle(start);
+    }
+    return median(samples, n);
+}
+
+static get_parameter_fn get_parameter(HMODULE module)
+{
+    return module == NULL ? NULL
+                          : (get_parameter_fn)(void (*)(void))GetProcAddress(module, "JetGetSystemParameterA");
+}
+
+/* A private copy of the shim, so two copies (recording off and on) live in one process. */
+static HMODULE load_shim_copy(const wchar_t *dir, const wchar_t *name, const wchar_t *trace)
+{
+    wchar_t from[MAX_PATH], to[MAX_PATH];
+    beside_exe(from, MAX_PATH, L"esentshim.dll");
+    _snwprintf(to, MAX_PATH, L"%ls\\%ls", dir, name);
+    to[MAX_PATH - 1] = L'\0';
+    if (!CopyFileW(from, to, FALSE))
+        return NULL;
+    SetEnvironmentVariableW(L"ESENTSHIM_TRACE", trace);
+    return LoadLibraryW(to);
+}
+
+static int bench_shim(long calls, int runs)
+{
+    wchar_t target[MAX_PATH], dir[MAX_PATH], trace[MAX_PATH];
+    beside_exe(target, MAX_PATH, L"fake_esent.dll");
+    beside_exe(dir, MAX_PATH, L"bench");
+    CreateDirectoryW(dir, NULL);
+    _snwprintf(trace, MAX_PATH, L"%ls\\bench.trace.scn", dir);
+    trace[MAX_PATH - 1] = L'\0';
+    SetEnvironmentVariableW(L"ESENTSHIM_TARGET", target);
+
+    HMODULE fake = LoadLibraryW(target);
+    HMODULE off = load_shim_copy(dir, L"esentshim-bench-off.dll", L"off");
+    HMODULE on = load_shim_copy(dir, L"esentshim-bench-on.dll", trace);
+    get_parameter_fn paths[3] = {get_parameter(fake), get_parameter(off), get_parameter(on)};
+    const char *names[3] = {"direct", "shim, recording off", "shim, recording on"};
+    if (paths[0] == NULL || paths[1] == NULL || paths[2] == NULL) {
+        fprintf(stderr, "shim_bench: cannot load fake_esent.dll or esentshim.dll beside the executable\n");
+        return 2;
+    }
+    long errors = 0;
+    double ns[3][2];
+    for (int p = 0; p < 3; p++)
+        for (int t = 0; t < 2; t++) {
+            measure(paths[p], t + 1, calls / 10 + 1, 1, &errors); /* warm up: first call loads, pages fault in */
+            ns[p][t] = measure(paths[p], t + 1, calls, runs, &errors);
+        }
+    printf("shim per-call cost: JetGetSystemParameterA on fake_esent.dll, %ld calls x %d runs, median ns per call "
+           "per thread\n",
+           calls, runs);
+    printf("%-22s %12s %10s %12s %10s\n", "path", "1 thread", "vs direct", "2 threads", "vs direct");
+    for (int p = 0; p < 3; p++)
+        printf("%-22s %12.1f %9.1fx %12.1f %9.1fx\n", names[p], ns[p][0], ns[p][0] / ns[0][0], ns[p][1],
+               ns[p][1] / ns[0][1]);
+    printf("added by the shim: recording off %.1f ns (1 thread) %.1f ns (2 threads); recording on %.1f ns (1 thread) "
+           "%.1f ns (2 threads)\n",
+           ns[1][0] - ns[0][0], ns[1][1] - ns[0][1], ns[2][0] - ns[0][0], ns[2][1] - ns[0][1]);
+    printf("machine-readable: direct=%.2f off=%.2f on=%.2f direct2=%.2f off2=%.2f on2=%.2f\n", ns[0][0], ns[1][0],
+           ns[2][0], ns[0][1], ns[1][1], ns[2][1]);
+    FreeLibrary(on);
+    FreeLibrary(off);
+    FreeLibrary(fake);
+    if (errors != 0) {
+        fprintf(stderr, "shim_bench: %ld calls returned a wrong code or output\n", errors);
+        return 1;
+    }
+    return 0;
+}
+
+static DWORD WINAPI tick_worker(void *arg)
+{
+    worker *w = arg;
+    volatile DWORD sink = 0;
+    WaitForSingleObject(w->start, INFINITE);
+    double begin = now_ns();
+    for (long i = 0; i < w->calls; i++)
+        sink += GetTickCount();
+    w->ns_per_call = (now_ns() - begin) / (double)w->calls;
+    (void)sink;
+    return 0;
+}
+
+static int bench_builtin(long calls, int runs)
+{
+    double samples[MAX_RUNS];
+    for (int r = 0; r < runs; r++) {
+        worker w;
+        w.calls = calls;
+        w.start = CreateEventW(NULL, TRUE, TRUE, NULL);
+        HANDLE h = CreateThread(NULL, 0, tick_worker, &w, 0, NULL);
+        WaitForSingleObject(h, INFINITE);
+        CloseHandle(h);
+        CloseHandle(w.start);
+        samples[r] = w.ns_per_call;
+    }
+    printf("GetTickCount: %ld calls x %d runs, median %.1f ns per call\n", calls, runs, median(samples, runs));
+    printf("machine-readable: builtin=%.2f\n", median(samples, runs));
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    LARGE_INTEGER frequency;
+    QueryPerformanceFrequency(&frequency);
+    counter_ns = 1e9 / (double)frequency.QuadPart;
+    const char *mode = argc > 1 ? argv[1] : "shim";
+    long calls = argc > 2 ? atol(argv[2]) : 1000000;
+    int runs = argc > 3 ? atoi(argv[3]) : 7;
+    if (calls < 1 || runs < 1 || runs > MAX_RUNS) {
+        fprintf(stderr, "shim_bench: CALLS >= 1, 1 <= RUNS <= %d\n", MAX_RUNS);
+        return 2;
+    }
+    if (strcmp(mode, "shim") == 0)
+        return bench_shim(calls, runs);
+    if (strcmp(mode, "builtin") == 0)
+        return bench_builtin(calls, runs);
+    fprintf(stderr, "usage: shim_bench shim|builtin [CALLS] [RUNS]\n");
+    return 2;
+}

@@ -1,0 +1,106 @@
+/* Host facts (core/host.c): the release mapping everywhere; on Windows (Wine) the facts
+ * of this process's OS and of loaded modules. */
+#include "esh_test.h"
+
+#include <string.h>
+
+#include "host.h"
+#include "scenario.h"
+
+#ifdef _WIN32
+#include <windows.h>
+#endif
+
+static void expect_release(uint32_t major, uint32_t minor, uint32_t build, int server, const char *name)
+{
+    int got = host_release_of(major, minor, build, server);
+    if (!name) {
+        assert_int_equal(got, -1);
+        return;
+    }
+    assert_true(got >= 0);
+    assert_string_equal(scn_release_name(got), name);
+}
+
+static void test_release_mapping(void **state)
+{
+    (void)state;
+    expect_release(5, 1, 2600, 0, "xp");
+    expect_release(5, 2, 3790, 1, "ws2003");
+    expect_release(6, 0, 6002, 0, "vista");
+    expect_release(6, 0, 6002, 1, "ws2008");
+    expect_release(6, 1, 7601, 0, "win7");
+    expect_release(6, 1, 7601, 1, "ws2008r2");
+    expect_release(6, 2, 9200, 0, "win8");
+    expect_release(6, 2, 9200, 1, "ws2012");
+    expect_release(6, 3, 9600, 0, "win81");
+    expect_release(6, 3, 9600, 1, "ws2012r2");
+    expect_release(10, 0, 19045, 0, "win10");
+    expect_release(10, 0, 21999, 0, "win10");
+    expect_release(10, 0, 22000, 0, "win11");
+    expect_release(10, 0, 26100, 0, "win11");
+    expect_release(10, 0, 14393, 1, "ws2016");
+    expect_release(10, 0, 17763, 1, "ws2019");
+    expect_release(10, 0, 20348, 1, "ws2022");
+    expect_release(10, 0, 26100, 1, "ws2025");
+    expect_release(10, 0, 10240, 1, NULL); /* no server release before 2016 on 10.0 */
+    expect_release(4, 0, 1381, 0, NULL);
+}
+
+static void test_host_facts(void **state)
+{
+    (void)state;
+    host_facts facts;
+    host_facts_get(&facts);
+#ifdef _WIN32
+    assert_string_equal(facts.arch, sizeof(void *) == 8 ? "x64" : "x86");
+    assert_true(facts.major >= 5);
+    assert_true(facts.build > 0);
+    assert_true(facts.os_name[0] != '\0');
+    assert_int_equal(facts.release, host_release_of(facts.major, facts.minor, facts.build, facts.is_server));
+    /* Wine is detected through ntdll's wine_get_version. */
+    int under_wine = GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != NULL;
+    assert_int_equal(facts.wine[0] != '\0', under_wine);
+#else
+    assert_string_equal(facts.os_name, "unknown");
+    assert_int_equal(facts.release, -1);
+#endif
+}
+
+static void test_dll_facts(void **state)
+{
+    (void)state;
+    dll_facts facts;
+#ifdef _WIN32
+    dll_facts_get(GetModuleHandleW(L"kernel32.dll"), &facts);
+    assert_non_null(strstr(facts.path, "kernel32"));
+    assert_string_equal(facts.kind, "other");
+    assert_true(facts.version[0] != '\0'); /* from its version resource */
+    /* System32's esent.dll (Wine's stub, or Windows' own) is the system DLL. */
+    wchar_t path[MAX_PATH];
+    UINT n = GetSystemDirectoryW(path, MAX_PATH - 12);
+    assert_true(n > 0);
+    wcscat(path, L"\\esent.dll");
+    HMODULE esent = LoadLibraryW(path);
+    if (esent) {
+        dll_facts_get(esent, &facts);
+        assert_string_equal(facts.kind, "system"); /* Wine's stub has no version resource */
+        FreeLibrary(esent);
+    }
+    dll_facts_get(NULL, &facts);
+    assert_string_equal(facts.path, "unknown");
+#else
+    dll_facts_get(NULL, &facts);
+    assert_string_equal(facts.kind, "other");
+#endif
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_release_mapping),
+        cmocka_unit_test(test_host_facts),
+        cmocka_unit_test(test_dll_facts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
