@@ -52,17 +52,28 @@ const jet_code *jet_code_by_name(const char *name)
     return NULL;
 }
 
+/* The last answer: the shim's recorder prints the same few codes over and over, and the
+ * table is scanned in order. A pointer store is whole, so threads may share it. */
+static const jet_code *volatile last_by_value;
+
 const jet_code *jet_code_by_value(jet_err value)
 {
-    const jet_code *found = NULL;
+    const jet_code *found = last_by_value;
+    if (found && found->value == value)
+        return found;
+    found = NULL;
     for (size_t i = 0; i < jet_code_count; i++) {
         if (jet_codes[i].value != value)
             continue;
-        if (jet_codes[i].is_public)
-            return &jet_codes[i];
+        if (jet_codes[i].is_public) {
+            found = &jet_codes[i];
+            break;
+        }
         if (!found)
             found = &jet_codes[i];
     }
+    if (found)
+        last_by_value = found;
     return found;
 }
 

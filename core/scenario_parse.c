@@ -605,9 +605,20 @@ static int parse_file_text(parser *ps, size_t fi, const char *text, size_t len)
         c.err = ps->err;
         ls = next;
         if ((nul = memchr(c.p, '\0', (size_t)(e - c.p))) != NULL) {
-            c.p = nul;
-            rc = scn_lex_fail(&c, 0, "NUL byte in the text");
-            break;
+            if (!trace) {
+                c.p = nul;
+                rc = scn_lex_fail(&c, 0, "NUL byte in the text");
+                break;
+            }
+            /* A trace of a killed process: the shim writes through a file mapping, so a
+             * record another thread had reserved but not finished is NUL bytes (after
+             * the part it copied). Drop it up to its last NUL; what follows is whole. */
+            const char *last = nul;
+            while ((nul = memchr(last + 1, '\0', (size_t)(e - last - 1))) != NULL)
+                last = nul;
+            c.p = last + 1;
+            c.line_start = c.p;
+            cut = 1;
         }
         if (scn_lex_at_end(&c))
             continue;

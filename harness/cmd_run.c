@@ -20,7 +20,8 @@ static int usage(void)
             "  --traces DIR       where --shim writes <scenario>.trace.scn (default: the kept working directory)\n"
             "  --results FILE     write the results file (docs/results-format.md)\n"
             "  --junit FILE       write JUnit XML (cmocka's XML output)\n"
-            "  --filter PATTERN   only scenarios whose name contains PATTERN, or matches it as a glob (* ?)\n"
+            "  --filter PATTERN   only scenarios whose name contains PATTERN, or matches it as a glob (* ?);\n"
+            "                     a comma-separated list selects what any of its patterns selects\n"
             "  --timeout SECONDS  per scenario (default 30); a child still running then is a hang\n"
             "  --jobs N           child processes at once (default: the number of CPUs)\n"
             "  --workdir ROOT     where the working directories go (default %%TEMP%%)\n"
@@ -40,13 +41,30 @@ static int glob_match(const char *pattern, const char *name)
     return 0;
 }
 
+static int pattern_selects(const char *pattern, const char *name)
+{
+    if (strpbrk(pattern, "*?"))
+        return glob_match(pattern, name);
+    return strstr(name, pattern) != NULL;
+}
+
+/* Scenario names never contain a comma, so a comma separates patterns. */
 static int selected(const char *filter, const char *name)
 {
+    char pattern[256];
     if (!filter)
         return 1;
-    if (strpbrk(filter, "*?"))
-        return glob_match(filter, name);
-    return strstr(name, filter) != NULL;
+    while (*filter) {
+        size_t len = strcspn(filter, ",");
+        if (len > 0 && len < sizeof pattern) {
+            memcpy(pattern, filter, len);
+            pattern[len] = '\0';
+            if (pattern_selects(pattern, name))
+                return 1;
+        }
+        filter += len + (filter[len] == ',');
+    }
+    return 0;
 }
 
 static int parse_number(const char *text, double *value)

@@ -1,5 +1,10 @@
-/* An open-addressing table keyed by (kind, value) under one slim reader/writer lock: a
- * look-up is a few probes, held for no formatting and never across a call into ESENT.
+/* An open-addressing table keyed by (kind, value). Binding takes a slim reader/writer lock
+ * exclusively; a look-up takes no lock (a shared acquire and release bounce the lock's
+ * cache line between recording threads, and Wine's release wakes through a system call):
+ * it reads under a sequence count that binding makes odd while it writes, and retries,
+ * falling back to the shared lock, when the count moved. A table outgrown is therefore
+ * never freed (a reader may still be probing it): at most as much memory again as the
+ * current table.
  * Names are short ("tableid12345"), so an entry stores its name inline. The table grows
  * by doubling on the process heap; handles are reused by ESENT, so rebinding keeps its
  * size near the number of distinct values ever live at once. */
@@ -18,8 +23,22 @@ typedef struct handle_entry {
 } handle_entry;
 
 static SRWLOCK table_lock = SRWLOCK_INIT;
-static handle_entry *table;
-static size_t table_size, table_used;
+/* The table's entry [-1] holds its size (in .value), so a look-up reads one pointer and
+ * never pairs a table with another table's size. */
+static handle_entry *volatile table;
+static size_t table_size;
+static size_t table_used;
+static volatile LONG table_sequence;
+
+/* Keeps the compiler (and, on weakly ordered CPUs, the processor) from moving the reads
+ * of the table across the reads of table_sequence. x86 and x64 keep loads in order. */
+#if defined(_M_ARM64) || defined(__aarch64__) || defined(_M_ARM) || defined(__arm__)
+#define READ_FENCE() MemoryBarrier()
+#elif defined(_MSC_VER)
+#define READ_FENCE() _ReadWriteBarrier()
+#else
+#define READ_FENCE() __asm__ __volatile__("" ::: "memory")
+#endif
 static volatile LONG counters[API_KIND_COUNT];
 
 #define MAX_ENTRIES ((size_t)1 << 22) /* beyond this, new handles stay unnamed (numbers) */
@@ -65,15 +84,17 @@ static handle_entry *probe(handle_entry *entries, size_t size, api_kind kind, ui
 static int grow(void)
 {
     size_t size = table_size ? table_size * 2 : 256;
-    handle_entry *entries = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size * sizeof *entries);
-    if (entries == NULL)
+    handle_entry *block = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, (size + 1) * sizeof *block);
+    if (block == NULL)
         return 0;
+    handle_entry *entries = block + 1;
+    block[0].value = size;
     for (size_t i = 0; i < table_size; i++)
         if (table[i].kind != 0)
             *probe(entries, size, (api_kind)(table[i].kind - 1), table[i].value) = table[i];
-    if (table != NULL)
-        HeapFree(GetProcessHeap(), 0, table);
-    table = entries;
+    /* Published whole (a full barrier); the old table is not freed: a look-up may be
+     * reading it (see the top). */
+    InterlockedExchangePointer((PVOID volatile *)&table, entries);
     table_size = size;
     return 1;
 }
@@ -81,6 +102,7 @@ static int grow(void)
 void handle_name_bind(api_kind kind, uint64_t value, const char *name)
 {
     AcquireSRWLockExclusive(&table_lock);
+    InterlockedIncrement(&table_sequence); /* odd: look-ups retry */
     if ((table_used + 1) * 2 > table_size && table_used < MAX_ENTRIES)
         grow();
     if (table_size != 0 && (table_used + 1) * 2 <= table_size) {
@@ -91,24 +113,51 @@ void handle_name_bind(api_kind kind, uint64_t value, const char *name)
         e->value = value;
         lstrcpynA(e->name, name, (int)sizeof e->name);
     }
+    InterlockedIncrement(&table_sequence);
     ReleaseSRWLockExclusive(&table_lock);
+}
+
+/* The probe itself; FOUND_NAME gets a copy of the entry's name (which the caller may use
+ * only if the table did not change meanwhile). */
+static int find_in(const handle_entry *entries, api_kind kind, uint64_t value, char *found_name)
+{
+    if (entries == NULL)
+        return 0;
+    size_t size = (size_t)entries[-1].value;
+    if (size == 0)
+        return 0;
+    size_t i = slot_of(kind, value, size);
+    for (size_t probes = 0; probes < size && entries[i].kind != 0; probes++) {
+        if (entries[i].kind == kind + 1 && entries[i].value == value) {
+            memcpy(found_name, entries[i].name, sizeof entries[i].name);
+            found_name[sizeof entries[i].name - 1] = '\0';
+            return 1;
+        }
+        i = (i + 1) & (size - 1);
+    }
+    return 0;
 }
 
 int handle_name_find(api_kind kind, uint64_t value, char *name, size_t size)
 {
-    int found = 0;
-    AcquireSRWLockShared(&table_lock);
-    if (table_size != 0) {
-        size_t i = slot_of(kind, value, table_size);
-        while (table[i].kind != 0) {
-            if (table[i].kind == kind + 1 && table[i].value == value) {
-                lstrcpynA(name, table[i].name, (int)size);
-                found = 1;
-                break;
-            }
-            i = (i + 1) & (table_size - 1);
-        }
+    char found_name[sizeof table[0].name];
+    int found;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        LONG before = table_sequence;
+        READ_FENCE();
+        if (before & 1)
+            continue;
+        found = find_in(table, kind, value, found_name);
+        READ_FENCE();
+        if (table_sequence == before)
+            goto done;
     }
+    /* Binding kept changing the table: wait for it. */
+    AcquireSRWLockShared(&table_lock);
+    found = find_in(table, kind, value, found_name);
     ReleaseSRWLockShared(&table_lock);
+done:
+    if (found)
+        lstrcpynA(name, found_name, (int)size);
     return found;
 }

@@ -13,9 +13,32 @@
 #define READABLE (PAGE_READONLY | PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READ | PAGE_EXECUTE_READWRITE | \
                   PAGE_EXECUTE_WRITECOPY)
 
-/* Bytes readable from P onwards within its region (0 if P is not readable). */
+/* Bytes readable from P onwards within its region (0 if P is not readable). A pointer
+ * into the calling thread's own committed stack (where most output variables live) needs
+ * no system call: the TIB's StackLimit..StackBase is committed and readable (the guard
+ * page lies below StackLimit). VirtualQuery costs ~0.4 us under Wine. */
+static const NT_TIB *current_tib(void)
+{
+    /* GCC's own NtCurrentTeb trips its -Warray-bounds (a read at a constant segment
+     * offset); the same read, written out. */
+#if defined(__GNUC__) && defined(__x86_64__)
+    const NT_TIB *tib;
+    __asm__("movq %%gs:0x30, %0" : "=r"(tib));
+    return tib;
+#elif defined(__GNUC__) && defined(__i386__)
+    const NT_TIB *tib;
+    __asm__("movl %%fs:0x18, %0" : "=r"(tib));
+    return tib;
+#else
+    return (const NT_TIB *)NtCurrentTeb();
+#endif
+}
+
 static size_t readable_run(const void *p)
 {
+    const NT_TIB *tib = current_tib();
+    if ((const char *)p >= (const char *)tib->StackLimit && (const char *)p < (const char *)tib->StackBase)
+        return (size_t)((const char *)tib->StackBase - (const char *)p);
     MEMORY_BASIC_INFORMATION info;
     if (VirtualQuery(p, &info, sizeof info) != sizeof info || info.State != MEM_COMMIT ||
         (info.Protect & READABLE) == 0 || (info.Protect & (PAGE_GUARD | PAGE_NOACCESS)) != 0)

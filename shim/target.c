@@ -2,6 +2,8 @@
  * call into any export, never in DllMain (LoadLibrary under the loader lock can deadlock). */
 #include <windows.h>
 
+#include <stdio.h>
+
 #include "shim_warn.h"
 #include "target.h"
 
@@ -96,13 +98,29 @@ void target_load(HMODULE shim_module)
                        "JET_errFeatureNotAvailable (-1001): ", requested);
         return;
     }
+    int missing = 0, total = 0;
+    const char *first_missing = NULL;
     for (int id = 0; id < API_COUNT; id++) {
         const api_function *fn = &api_functions[id];
         /* An alias behaves as its target, so the target's function is looked up by the
          * aliased name. */
         functions[id] = GetProcAddress(module, api_functions[fn->target].name);
+        if (fn->target == id && fn->has_proto) { /* the documented functions, once each */
+            total++;
+            if (functions[id] == NULL && missing++ == 0)
+                first_missing = fn->name;
+        }
     }
     loaded = module;
+    if (missing > 0) {
+        /* An older ESENT.dll: said once here; each such call is recorded as `unresolved`. */
+        char message[300];
+        snprintf(message, sizeof message,
+                 "the target lacks %d of the %d ESENT functions (%.64s ...); those calls return "
+                 "JET_errFeatureNotAvailable (-1001) without reaching it: ",
+                 missing, total, first_missing);
+        shim_warn_path(message, requested);
+    }
 }
 
 FARPROC target_function(api_id id)

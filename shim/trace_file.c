@@ -1,24 +1,49 @@
-/* The file is opened with FILE_APPEND_DATA only, so every WriteFile lands at the end of
- * file, and each record is one WriteFile of a whole line: records of different threads
- * never interleave (trace_append holds one lock around the write alone, for Wine), and a
- * record is in the OS's hands as soon as WriteFile returns, which is what makes the trace
- * of a killed process complete up to its last call. */
+/* The trace file is written through file mappings: a record reserves its byte range with
+ * one interlocked add on the shared end offset and copies its (already formatted) line
+ * into the mapped view, so threads never wait for each other on the common path and no
+ * system call is made per record. The pages of a mapped file belong to the OS: whatever a
+ * record copied before the process was killed is in the file. The file grows in chunks:
+ * the thread that first needs a chunk writes it with zeros (WriteFile: the space is then
+ * really allocated, so a full disk is a failed write, not a fault on a mapped page) and
+ * maps it, under the only lock. A clean exit truncates the file to the bytes used; a
+ * killed process leaves a zero-filled tail (and, if several threads were inside a record
+ * at the kill, NUL bytes where their records were going), which the trace reader treats
+ * as a cut (core/scenario_parse.c). */
 #include <windows.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <string.h>
 
 #include "host.h"
 #include "shim_warn.h"
 #include "target.h"
+#include "trace_clock.h"
 #include "trace_file.h"
 
 volatile LONG trace_recording;
 static HANDLE trace_handle = INVALID_HANDLE_VALUE;
 static volatile LONG write_failed, closed;
-static LARGE_INTEGER start_counter, counter_frequency;
-static SRWLOCK append_lock = SRWLOCK_INIT;
+
+/* 16 MB a chunk (a multiple of the 64 KB mapping granularity). x86 keeps every chunk
+ * mapped in its 2 GB of address space, so it stops at 1 GB of trace; x64 at 64 GB. */
+#define CHUNK_BYTES ((LONG64)16 << 20)
+#if defined(_WIN64)
+#define MAX_CHUNKS 4096
+#else
+#define MAX_CHUNKS 64
+#endif
+static char *volatile chunk_views[MAX_CHUNKS];
+static volatile LONG64 reserved_end; /* bytes handed out to records */
+static LONG64 prepared_end;          /* bytes zero-written and mapped (under chunk_lock) */
+static volatile LONG64 max_bytes = (LONG64)MAX_CHUNKS * CHUNK_BYTES;
+static SRWLOCK chunk_lock = SRWLOCK_INIT;
+static char zeros[1 << 16];
+/* Set at process exit: a thread the exit killed may have held chunk_lock, so it is only tried. */
+static volatile LONG process_exiting;
+
+static void read_max_bytes(void);
 
 static void to_utf8(const wchar_t *text, char *out, int size)
 {
@@ -123,7 +148,7 @@ static void add_line_text(char *out, size_t size, const char *text)
 static void write_header(void)
 {
     static char header[8192];
-    char text[2048], number[64];
+    char text[2048], number[160];
     wchar_t exe_path[MAX_PATH * 2];
     host_facts host;
     dll_facts dll;
@@ -169,7 +194,17 @@ static void write_header(void)
     }
     add(header, sizeof header, "\nscenario trace-");
     add_name(header, sizeof header, exe8);
-    snprintf(number, sizeof number, "-%lu\n  purpose: calls recorded from ", pid);
+    {
+        /* pid plus the process's start time: pids are reused (quickly, under Wine), and a
+         * folder of traces must replay as one run, so each scenario name must be unique. */
+        FILETIME created, unused1, unused2, unused3;
+        SYSTEMTIME st;
+        memset(&st, 0, sizeof st);
+        if (GetProcessTimes(GetCurrentProcess(), &created, &unused1, &unused2, &unused3))
+            FileTimeToSystemTime(&created, &st);
+        snprintf(number, sizeof number, "-%lu-%04u%02u%02uT%02u%02u%02u.%03u\n  purpose: calls recorded from ", pid,
+                 st.wYear, st.wMonth, st.wDay, st.wHour, st.wMinute, st.wSecond, st.wMilliseconds);
+    }
     add(header, sizeof header, number);
     add_line_text(header, sizeof header, exe8);
     add(header, sizeof header, " by esentshim\n  evidence: trace ");
@@ -200,12 +235,13 @@ static void write_header(void)
 void trace_open(void)
 {
     wchar_t path[MAX_PATH * 2];
-    QueryPerformanceFrequency(&counter_frequency);
-    QueryPerformanceCounter(&start_counter);
+    trace_clock_start();
     if (!choose_path(path, (DWORD)(sizeof path / sizeof path[0])))
         return;
-    trace_handle = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                               CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    read_max_bytes();
+    /* Read access too: a read-write mapping needs it. */
+    trace_handle = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                               NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     if (trace_handle == INVALID_HANDLE_VALUE) {
         shim_warn_path("cannot create the trace file; recording is off, calls are still forwarded: ", path);
         return;
@@ -214,42 +250,152 @@ void trace_open(void)
     write_header();
 }
 
-void trace_append(const char *line, size_t length)
+static void stop_recording(const char *why)
 {
-    DWORD written = 0;
-    /* Held for the WriteFile only (the line is formatted already): Windows appends
-     * atomically on its own, but Wine computes the end of file and writes in two steps,
-     * and concurrent records overwrite each other there. */
-    AcquireSRWLockExclusive(&append_lock);
-    BOOL ok = WriteFile(trace_handle, line, (DWORD)length, &written, NULL);
-    ReleaseSRWLockExclusive(&append_lock);
-    if (ok && written == length)
-        return;
-    /* Disk full or the file went away: stop recording, keep forwarding, say so once. */
     InterlockedExchange(&trace_recording, 0);
     if (InterlockedExchange(&write_failed, 1) == 0)
-        shim_warn("writing the trace failed; recording stopped, calls are still forwarded");
+        shim_warn(why);
+}
+
+/* ESENTSHIM_TRACE_MAX_BYTES: the largest trace to write (a quota, and how the tests give
+ * the trace a full disk without a small volume). */
+static void read_max_bytes(void)
+{
+    wchar_t text[32];
+    DWORD n = GetEnvironmentVariableW(L"ESENTSHIM_TRACE_MAX_BYTES", text, (DWORD)(sizeof text / sizeof text[0]));
+    if (n == 0 || n >= sizeof text / sizeof text[0])
+        return;
+    LONG64 value = _wcstoi64(text, NULL, 10);
+    if (value > 0 && value < max_bytes)
+        max_bytes = value;
+}
+
+/* Writes chunk INDEX with zeros and maps it; under chunk_lock. 0 when the disk is full,
+ * the quota is reached or the mapping fails. */
+static int prepare_chunk(LONG64 index)
+{
+    LONG64 start = index * CHUNK_BYTES;
+    if (index >= MAX_CHUNKS || start >= max_bytes)
+        return 0;
+    LONG64 bytes = max_bytes - start < CHUNK_BYTES ? max_bytes - start : CHUNK_BYTES;
+    LARGE_INTEGER at;
+    at.QuadPart = start;
+    if (!SetFilePointerEx(trace_handle, at, NULL, FILE_BEGIN))
+        return 0;
+    for (LONG64 done = 0; done < bytes;) {
+        DWORD n = bytes - done < (LONG64)sizeof zeros ? (DWORD)(bytes - done) : (DWORD)sizeof zeros, written = 0;
+        if (!WriteFile(trace_handle, zeros, n, &written, NULL) || written != n) {
+            /* The disk is full: the trace ends with what could be written. */
+            done += written;
+            if (done == 0)
+                return 0;
+            bytes = done;
+            max_bytes = start + done;
+            break;
+        }
+        done += n;
+    }
+    HANDLE mapping = CreateFileMappingW(trace_handle, NULL, PAGE_READWRITE, 0, 0, NULL);
+    if (mapping == NULL)
+        return 0;
+    char *view = MapViewOfFile(mapping, FILE_MAP_WRITE, (DWORD)((ULONG64)start >> 32), (DWORD)start, (SIZE_T)bytes);
+    CloseHandle(mapping); /* the view keeps the section */
+    if (view == NULL)
+        return 0;
+    prepared_end = start + bytes;
+    InterlockedExchangePointer((PVOID volatile *)&chunk_views[index], view); /* publish after the zeros */
+    return 1;
+}
+
+/* The view of chunk INDEX, prepared by whichever thread needs it first; NULL on failure. */
+static char *chunk_view(LONG64 index)
+{
+    if (index >= MAX_CHUNKS)
+        return NULL;
+    char *view = InterlockedCompareExchangePointer((PVOID volatile *)&chunk_views[index], NULL, NULL);
+    if (view != NULL)
+        return view;
+    if (!process_exiting)
+        AcquireSRWLockExclusive(&chunk_lock);
+    else if (!TryAcquireSRWLockExclusive(&chunk_lock))
+        return NULL;
+    /* Chunks are prepared in order, so the file has no holes. */
+    while ((view = chunk_views[index]) == NULL && !write_failed)
+        if (!prepare_chunk(prepared_end / CHUNK_BYTES))
+            break;
+    ReleaseSRWLockExclusive(&chunk_lock);
+    return view;
+}
+
+void trace_append(const char *line, size_t length)
+{
+    if (length == 0)
+        return;
+    LONG64 start = InterlockedExchangeAdd64(&reserved_end, (LONG64)length);
+    LONG64 end = start + (LONG64)length;
+    if (end > max_bytes) {
+        /* Disk full, as far as this trace goes: stop recording, keep forwarding, say so once. */
+        stop_recording("the trace is full (the disk, ESENTSHIM_TRACE_MAX_BYTES or the largest trace the shim "
+                       "writes); recording stopped, calls are still forwarded");
+        return;
+    }
+    /* Usually one chunk; a record straddling a chunk's end is copied in two parts. */
+    for (LONG64 at = start; at < end;) {
+        LONG64 index = at / CHUNK_BYTES, offset = at % CHUNK_BYTES;
+        LONG64 n = CHUNK_BYTES - offset < end - at ? CHUNK_BYTES - offset : end - at;
+        char *view = chunk_view(index);
+        if (view == NULL) {
+            stop_recording("writing the trace failed (disk full?); recording stopped, calls are still forwarded");
+            return;
+        }
+        /* The disk may have filled inside this chunk (its view is then shorter); the
+         * limit was lowered before the view was published. */
+        if (at + n > max_bytes) {
+            stop_recording("the trace is full (the disk, ESENTSHIM_TRACE_MAX_BYTES or the largest trace the shim "
+                           "writes); recording stopped, calls are still forwarded");
+            return;
+        }
+        memcpy(view + offset, line + (at - start), (size_t)n);
+        at += n;
+    }
 }
 
 double trace_seconds(void)
 {
-    LARGE_INTEGER now;
-    QueryPerformanceCounter(&now);
-    if (counter_frequency.QuadPart == 0)
-        return 0.0;
-    return (double)(now.QuadPart - start_counter.QuadPart) / (double)counter_frequency.QuadPart;
+    return trace_clock_seconds();
+}
+
+/* Unmaps every chunk and cuts the zeros after the last record off the file. */
+static void finish_file(void)
+{
+    LARGE_INTEGER used;
+    for (int i = 0; i < MAX_CHUNKS && chunk_views[i] != NULL; i++) {
+        UnmapViewOfFile(chunk_views[i]);
+        chunk_views[i] = NULL;
+    }
+    used.QuadPart = reserved_end < prepared_end ? reserved_end : prepared_end;
+    if (SetFilePointerEx(trace_handle, used, NULL, FILE_BEGIN))
+        SetEndOfFile(trace_handle);
 }
 
 void trace_close(int unloading)
 {
+    if (!unloading)
+        InterlockedExchange(&process_exiting, 1);
     if (trace_recording && InterlockedExchange(&closed, 1) == 0) {
         trace_append("end\n", 4);
         InterlockedExchange(&trace_recording, 0);
     }
-    /* Unloaded by FreeLibrary: no call can come through the shim any more. At process
-     * exit the system closes the handle itself. */
-    if (unloading && trace_handle != INVALID_HANDLE_VALUE) {
+    /* At process exit (the other threads are gone) or unloaded by FreeLibrary (no call can
+     * come through the shim any more): the file gets its final length and is closed. */
+    if (trace_handle != INVALID_HANDLE_VALUE) {
+        if (!unloading && !TryAcquireSRWLockExclusive(&chunk_lock))
+            return; /* the file keeps its zero-filled tail, which the reader accepts */
+        if (unloading)
+            AcquireSRWLockExclusive(&chunk_lock);
+        finish_file();
         CloseHandle(trace_handle);
         trace_handle = INVALID_HANDLE_VALUE;
+        ReleaseSRWLockExclusive(&chunk_lock);
     }
 }

@@ -1,8 +1,11 @@
 /* Per-call cost of the shim, printed (never asserted: timings depend on the machine).
  *
- *   shim_bench shim [CALLS] [RUNS]     JetGetSystemParameterA of fake_esent.dll called
+ *   shim_bench shim [CALLS] [RUNS] [TRACE]
+ *                                      JetGetSystemParameterA of fake_esent.dll called
  *                                      directly, through the shim with recording off and
- *                                      through the shim recording; 1 and 2 threads
+ *                                      through the shim recording (to TRACE, by default
+ *                                      bench\bench.trace.scn beside the executable); 1 and
+ *                                      2 threads
  *   shim_bench builtin [CALLS] [RUNS]  GetTickCount (a cheap Wine builtin) called CALLS
  *                                      times; ci/bench.sh runs it with and without
  *                                      WINEDEBUG=+relay to price Wine's relay tracer
@@ -118,16 +121,24 @@ static HMODULE load_shim_copy(const wchar_t *dir, const wchar_t *name, const wch
     if (!CopyFileW(from, to, FALSE))
         return NULL;
     SetEnvironmentVariableW(L"ESENTSHIM_TRACE", trace);
-    return LoadLibraryW(to);
+    HMODULE module = LoadLibraryW(to);
+    /* The shim reads ESENTSHIM_TRACE at its first call: make it now, under this setting. */
+    get_parameter_fn f = module == NULL ? NULL : (get_parameter_fn)(void (*)(void))GetProcAddress(module, "JetGetSystemParameterA");
+    JET_API_PTR value;
+    if (f != NULL)
+        f(1, 0, 1, &value, NULL, 0);
+    return module;
 }
 
-static int bench_shim(long calls, int runs)
+static int bench_shim(long calls, int runs, const char *trace_arg)
 {
     wchar_t target[MAX_PATH], dir[MAX_PATH], trace[MAX_PATH];
     beside_exe(target, MAX_PATH, L"fake_esent.dll");
     beside_exe(dir, MAX_PATH, L"bench");
     CreateDirectoryW(dir, NULL);
     _snwprintf(trace, MAX_PATH, L"%ls\\bench.trace.scn", dir);
+    if (trace_arg != NULL)
+        MultiByteToWideChar(CP_ACP, 0, trace_arg, -1, trace, MAX_PATH);
     trace[MAX_PATH - 1] = L'\0';
     SetEnvironmentVariableW(L"ESENTSHIM_TARGET", target);
 
@@ -142,14 +153,17 @@ static int bench_shim(long calls, int runs)
     }
     long errors = 0;
     double ns[3][2];
+    /* Recording writes ~110 bytes a call: a tenth of the calls keeps the trace small. */
+    long recorded_calls = calls / 10 > 0 ? calls / 10 : 1;
     for (int p = 0; p < 3; p++)
         for (int t = 0; t < 2; t++) {
-            measure(paths[p], t + 1, calls / 10 + 1, 1, &errors); /* warm up: first call loads, pages fault in */
-            ns[p][t] = measure(paths[p], t + 1, calls, runs, &errors);
+            long n = p == 2 ? recorded_calls : calls;
+            measure(paths[p], t + 1, n / 10 + 1, 1, &errors); /* warm up: first call loads, pages fault in */
+            ns[p][t] = measure(paths[p], t + 1, n, runs, &errors);
         }
-    printf("shim per-call cost: JetGetSystemParameterA on fake_esent.dll, %ld calls x %d runs, median ns per call "
-           "per thread\n",
-           calls, runs);
+    printf("shim per-call cost: JetGetSystemParameterA on fake_esent.dll, %ld calls (%ld recorded) x %d runs, "
+           "median ns per call per thread\n",
+           calls, recorded_calls, runs);
     printf("%-22s %12s %10s %12s %10s\n", "path", "1 thread", "vs direct", "2 threads", "vs direct");
     for (int p = 0; p < 3; p++)
         printf("%-22s %12.1f %9.1fx %12.1f %9.1fx\n", names[p], ns[p][0], ns[p][0] / ns[0][0], ns[p][1],
@@ -162,6 +176,8 @@ static int bench_shim(long calls, int runs)
     FreeLibrary(on);
     FreeLibrary(off);
     FreeLibrary(fake);
+    if (trace_arg == NULL)
+        DeleteFileW(trace);
     if (errors != 0) {
         fprintf(stderr, "shim_bench: %ld calls returned a wrong code or output\n", errors);
         return 1;
@@ -213,7 +229,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (strcmp(mode, "shim") == 0)
-        return bench_shim(calls, runs);
+        return bench_shim(calls, runs, argc > 4 ? argv[4] : NULL);
     if (strcmp(mode, "builtin") == 0)
         return bench_builtin(calls, runs);
     fprintf(stderr, "usage: shim_bench shim|builtin [CALLS] [RUNS]\n");

@@ -62,7 +62,8 @@ static void basic(void)
 {
     JET_API_PTR other = 0, session = 0, file = 0, value = 0;
     unsigned long low = 0, high = 0, actual = 0, version = 0;
-    static unsigned char buffer[4096];
+    /* Page-aligned, as JetReadFileInstance requires; the trace records the alignment. */
+    unsigned char *buffer = VirtualAlloc(NULL, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
 
     check("JetCreateInstance (alias of the A function)", JetCreateInstance(&instance, "one"), 0);
     check("instance written by the target", (long long)instance, 0x51001);
@@ -73,7 +74,7 @@ static void basic(void)
     check("JetOpenFileInstanceW", JetOpenFileInstanceW(instance, L"db\\t\u00ebst.edb", &file, &low, &high), 0);
     check("file size low", low, 12345);
     check("file size high", high, 1);
-    check("JetReadFileInstance", JetReadFileInstance(instance, file, buffer, sizeof buffer, &actual), 0);
+    check("JetReadFileInstance", JetReadFileInstance(instance, file, buffer, 4096, &actual), 0);
     check("bytes read", actual, 2048);
     check("JetReadFileInstance of 0 bytes", JetReadFileInstance(instance, file, buffer, 0, NULL), -801);
     SetLastError(0);

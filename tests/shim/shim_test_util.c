@@ -73,7 +73,7 @@ static HANDLE inheritable_file(const wchar_t *dir, const wchar_t *name)
     return CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ, &inherit, CREATE_ALWAYS, 0, NULL);
 }
 
-int test_run(const wchar_t *dir, const wchar_t *exe, const wchar_t *args)
+int test_run_in(const wchar_t *dir, const wchar_t *exe, const wchar_t *args, const wchar_t *cwd)
 {
     wchar_t command[2 * MAX_PATH], app[MAX_PATH];
     STARTUPINFOW startup;
@@ -87,7 +87,7 @@ int test_run(const wchar_t *dir, const wchar_t *exe, const wchar_t *args)
     startup.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
     startup.hStdOutput = inheritable_file(dir, L"stdout.txt");
     startup.hStdError = inheritable_file(dir, L"stderr.txt");
-    if (CreateProcessW(app, command, NULL, NULL, TRUE, 0, NULL, dir, &startup, &process)) {
+    if (CreateProcessW(app, command, NULL, NULL, TRUE, 0, NULL, cwd != NULL ? cwd : dir, &startup, &process)) {
         if (WaitForSingleObject(process.hProcess, 30000) == WAIT_OBJECT_0)
             GetExitCodeProcess(process.hProcess, &code);
         else
@@ -100,6 +100,11 @@ int test_run(const wchar_t *dir, const wchar_t *exe, const wchar_t *args)
     CloseHandle(startup.hStdOutput);
     CloseHandle(startup.hStdError);
     return (int)code;
+}
+
+int test_run(const wchar_t *dir, const wchar_t *exe, const wchar_t *args)
+{
+    return test_run_in(dir, exe, args, NULL);
 }
 
 int test_count(const char *haystack, const char *needle)

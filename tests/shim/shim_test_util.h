@@ -19,6 +19,8 @@ void test_setenv(const wchar_t *name, const wchar_t *value);
 /* Runs "EXE ARGS" in DIR with stdout and stderr written to DIR\stdout.txt and
  * DIR\stderr.txt; returns the exit code (-1 if it could not start or timed out). */
 int test_run(const wchar_t *dir, const wchar_t *exe, const wchar_t *args);
+/* The same with the current directory CWD (NULL: DIR). */
+int test_run_in(const wchar_t *dir, const wchar_t *exe, const wchar_t *args, const wchar_t *cwd);
 /* Occurrences of NEEDLE in HAYSTACK. */
 int test_count(const char *haystack, const char *needle);
 /* Number of lines of TEXT starting (after blanks) with PREFIX. */

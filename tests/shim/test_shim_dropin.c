@@ -108,8 +108,8 @@ static void test_forward_and_record(void **state)
     assert_contains(text, "JetBeginSessionA($inst1, &sesid1, \"user\", \"\") -> JET_errSuccess (0)");
     assert_contains(text, "JetOpenFileInstanceW($inst1, \"db\\\\t\xc3\xabst.edb\", &hf1, &pulFileSizeLow=12345, "
                           "&pulFileSizeHigh=1) -> JET_errSuccess (0)");
-    assert_contains(text, "JetReadFileInstance($inst1, $hf1, buf(4096), 4096, &pcbActual=2048) -> JET_errSuccess (0)");
-    assert_contains(text, "JetReadFileInstance($inst1, $hf1, buf(0), 0, null) -> JET_errBackupAbortByServer (-801)");
+    assert_contains(text, "JetReadFileInstance($inst1, $hf1, buf(4096, page), 4096, &pcbActual=2048) -> JET_errSuccess (0)");
+    assert_contains(text, "JetReadFileInstance($inst1, $hf1, buf(0, page), 0, null) -> JET_errBackupAbortByServer (-801)");
     /* Parameter ids by name, an output JET_API_PTR in hex (the printer's choices). */
     assert_contains(text, "JetGetSystemParameterA($inst1, $sesid1, JET_paramDatabasePageSize, &plParam=0x280, null, 0) "
                           "-> JET_errSuccess (0)");
@@ -134,9 +134,11 @@ static void test_forward_and_record(void **state)
     assert_true(len > 4 && strcmp(text + len - 4, "end\n") == 0);
     assert_parses(text, 16);
     free(text);
+    /* The fake target lacks most functions: said once, at load. */
     char *err = read_in(dir, L"stderr.txt");
     assert_non_null(err);
-    assert_int_equal(test_count(err, "esentshim:"), 0);
+    assert_int_equal(test_count(err, "esentshim:"), 1);
+    assert_non_null(strstr(err, "esentshim: the target lacks "));
     free(err);
 }
 
@@ -205,8 +207,9 @@ static void test_unwritable_trace(void **state)
     assert_int_equal(code, 0);
     char *err = read_in(dir, L"stderr.txt");
     assert_non_null(err);
-    assert_int_equal(test_count(err, "esentshim:"), 1);
-    assert_non_null(strstr(err, "cannot create the trace file; recording is off, calls are still forwarded"));
+    assert_int_equal(test_count(err, "esentshim: cannot create the trace file; recording is off, calls are still "
+                                     "forwarded"), 1);
+    assert_int_equal(test_count(err, "esentshim:"), 2); /* and the fake target's missing functions */
     free(err);
 }
 
@@ -283,7 +286,10 @@ static void test_default_target_is_system(void **state)
     free(text);
     char *err = read_in(dir, L"stderr.txt");
     assert_non_null(err);
-    assert_null(strstr(err, "esentshim:"));
+    /* Loaded as is (Wine's stub esent.dll lacks some functions, which may be said). */
+    assert_null(strstr(err, "cannot load"));
+    assert_null(strstr(err, "itself"));
+    assert_null(strstr(err, "must be an absolute path"));
     free(err);
 }
 

@@ -544,6 +544,40 @@ static void test_nul_byte_is_an_error(void **state)
     scn_suite_free(&s);
 }
 
+/* The shim writes traces through a file mapping: a killed process leaves a zero-filled
+ * tail, and a record another thread had not finished leaves NUL bytes in the middle. */
+static void test_trace_with_nul_bytes_is_cut(void **state)
+{
+    (void)state;
+    static const char text[] = "# esentshim trace\n"
+                               "scenario t\n"
+                               "  purpose: p\n"
+                               "  evidence: trace x\n"
+                               "  JetStopBackupInstance(0x1) -> JET_errSuccess (0)   # seq=1 tid=1 t=0.1\n"
+                               "  JetStopBackupIns\0\0\0\0"
+                               "  JetTerm(0x1) -> JET_errSuccess (0)   # seq=3 tid=2 t=0.2\n"
+                               "\0\0\0\0  JetTerm(0x2) -> -1003   # seq=4 tid=3 t=0.3\n"
+                               "  JetTerm(0x3) -> 0\0\0\0\0\0\0\0\0";
+    scn_suite s = {0};
+    scn_error err;
+    assert_int_equal(scn_parse_text(&s, "t.scn", text, sizeof text - 1, &err), 0);
+    assert_int_equal(s.nscenarios, 1);
+    assert_int_equal(s.scenarios[0].nsteps, 3);
+    assert_string_equal(s.scenarios[0].steps[0].comment, "seq=1 tid=1 t=0.1");
+    assert_string_equal(s.scenarios[0].steps[1].comment, "seq=3 tid=2 t=0.2");
+    assert_string_equal(s.scenarios[0].steps[2].comment, "seq=4 tid=3 t=0.3");
+    assert_int_equal(s.nwarnings, 1);
+    assert_non_null(strstr(s.warnings[0], "warning: trace cut after record 3"));
+    scn_suite_free(&s);
+
+    /* Not a trace: a NUL byte is still an error. */
+    static const char plain[] = "scenario t\n purpose: p\n evidence: trace x\n JetTerm(0x1) -> 0\n\0\0";
+    memset(&s, 0, sizeof s);
+    assert_int_equal(scn_parse_text(&s, "t.scn", plain, sizeof plain - 1, &err), -1);
+    assert_non_null(strstr(err.message, "NUL byte"));
+    scn_suite_free(&s);
+}
+
 static void test_error_format(void **state)
 {
     (void)state;
@@ -633,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_threads_wait_sleep),
         cmocka_unit_test(test_comments_are_kept_with_their_step),
         cmocka_unit_test(test_trace_without_end_and_cut_short),
+        cmocka_unit_test(test_trace_with_nul_bytes_is_cut),
         cmocka_unit_test(test_aliases_share_their_targets_parameters),
         cmocka_unit_test(test_errors_have_exact_places),
         cmocka_unit_test(test_nul_byte_is_an_error),

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Does the documented suite notice a model that is wrong by one code? (mutation test)
+
+Runs the suite against esentmodel-deviant.dll, once per deviation, with
+ESH_MODEL_DEVIATE=<function>:<code>[:<nth>] set: that export returns that code on its nth
+call instead of running. A deviation is *killed* when the run fails (exit 1) and
+*survives* when the suite still passes (exit 0). Two kinds:
+
+- generic: every function the runnable scenarios call returns JET_errInternalError (-107),
+  a code no scenario expects, on its first call; run over the first scenarios that call it;
+- targeted: the behaviours the users asked for by name, each made wrong in the one way
+  that would hide it (stop then read returning success, and so on).
+
+Prints one line per deviation and a closing line; exits 1 if any deviation survives,
+2 on bad input. Usage:
+  suite-deviations.py --harness EXE --deviant DLL --scenarios DIR [--runner WINE] [--per-function N]
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scnlight  # noqa: E402
+
+# (deviation, scenarios): the named sequences, each broken where it matters.
+TARGETED = [
+    ("JetReadFileInstance:JET_errSuccess", "stop-then-read"),
+    ("JetReadFileInstance:JET_errSuccess", "stop-then-first-read"),
+    ("JetStopBackupInstance:JET_errInvalidParameter", "stop-then-read"),
+    ("JetEndExternalBackupInstance:JET_errBackupAbortByServer:2", "stop-then-end"),
+    ("JetEndExternalBackupInstance2:JET_errNoBackup", "stop-then-end2-abort"),
+    ("JetStopBackup:JET_errSuccess", "legacy-after-create-instance"),
+    ("JetStopBackup:JET_errSuccess", "legacy-after-enable-multi-instance"),
+    ("JetEndExternalBackup:JET_errSuccess", "legacy-with-two-instances"),
+    # Not JET_errInvalidParameter: that is the docs' branch of this step, accepted by design.
+    ("JetStopBackupInstance:JET_errSuccess", "stop-backup-garbage-handle"),
+]
+CODE = "JET_errInternalError"
+
+
+def exports_targets(tables_dir):
+    """Alias name -> the function it aliases (the deviant sees the target's name)."""
+    targets = {}
+    with open(os.path.join(tables_dir, "esent-exports.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            targets[cols[0]] = cols[0] if cols[2] == "-" else cols[2]
+    return targets
+
+
+def windows_path(runner, path):
+    """Under Wine an absolute Linux path is the same path on drive Z:."""
+    if not runner:
+        return path
+    return "Z:" + os.path.abspath(path).replace("/", "\\")
+
+
+def run_suite(args, deviation, names):
+    env = dict(os.environ, ESH_MODEL_DEVIATE=deviation)
+    cmd = ([args.runner] if args.runner else []) + [
+        args.harness, "run", "--esent", windows_path(args.runner, args.deviant), "--timeout", "20",
+        "--jobs", "2", "--filter", ",".join(names), windows_path(args.runner, args.scenarios)]
+    proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    failed = [l.split()[1] for l in proc.stdout.splitlines() if l.startswith("FAIL ")]
+    return proc.returncode, failed, proc.stdout + proc.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--harness", required=True)
+    ap.add_argument("--deviant", required=True)
+    ap.add_argument("--scenarios", required=True)
+    ap.add_argument("--runner", default="")
+    ap.add_argument("--per-function", type=int, default=3)
+    args = ap.parse_args()
+
+    tables = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core", "tables")
+    targets = exports_targets(tables)
+    scenarios, setups = scnlight.read_suite([args.scenarios])
+    callers = {}
+    for sc in scenarios:
+        if sc.skip or sc.racy or sc.expect:
+            continue
+        seen = set()
+        for step in sc.steps(setups):
+            fn = targets.get(step[1], step[1])
+            if fn not in seen:
+                seen.add(fn)
+                callers.setdefault(fn, []).append(sc.name)
+
+    deviations = [("%s:%s" % (fn, CODE), names[:args.per_function]) for fn, names in sorted(callers.items())]
+    deviations += [(d, [name]) for d, name in TARGETED]
+    killed = survived = 0
+    for deviation, names in deviations:
+        status, failed, output = run_suite(args, deviation, names)
+        if status == 1 and failed:
+            killed += 1
+            print("killed   %-60s by %s" % (deviation, ", ".join(failed)), flush=True)
+        elif status == 0:
+            survived += 1
+            print("SURVIVED %-60s %s all passed" % (deviation, ", ".join(names)), flush=True)
+        else:
+            print("error    %s: the run exited %d\n%s" % (deviation, status, output), file=sys.stderr)
+            return 2
+    print("deviations: %d killed, %d survived (%d generic over %d functions, %d targeted)"
+          % (killed, survived, len(callers), len(callers), len(TARGETED)))
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
