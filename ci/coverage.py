@@ -22,18 +22,17 @@ usage: coverage.py [--reference DIR] [--markdown | --check README.md] [PATH...] 
 import argparse
 import collections
 import csv
-import difflib
 import io
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import readme_block  # noqa: E402
 import scnlight  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BEGIN = '<!-- coverage:begin -->'
-END = '<!-- coverage:end -->'
+BEGIN, END = readme_block.markers('coverage')
 
 
 def base_name(function):
@@ -110,31 +109,6 @@ def account(rows, asserted, skipped, declared):
     return out
 
 
-def check_readme(path, table):
-    """0 when PATH holds TABLE between the markers, else 1 with a diff."""
-    try:
-        with open(path, encoding='utf-8') as f:
-            text = f.read()
-    except OSError as e:
-        print(f'{path}: error: {e.strerror}', file=sys.stderr)
-        return 1
-    start = text.find(BEGIN)
-    end = text.find(END, start + 1 if start >= 0 else 0)
-    if start < 0 or end < 0:
-        print(f'{path}: error: no {BEGIN} ... {END} block; paste the output of ci/coverage.py --markdown',
-              file=sys.stderr)
-        return 1
-    current = text[start:end + len(END)] + '\n'
-    if current != table:
-        sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), table.splitlines(True),
-                                                   f'{path} (current)', 'generated'))
-        print(f'{path}: error: the coverage table is out of date; regenerate it with ci/coverage.py --markdown',
-              file=sys.stderr)
-        return 1
-    print(f'{path}: the coverage table is current')
-    return 0
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--reference', default=os.path.join(os.path.dirname(ROOT), 'shared', 'reference'))
@@ -194,7 +168,7 @@ def main():
         if args.markdown:
             sys.stdout.write(table)
         else:
-            status = check_readme(args.check, table)
+            status = readme_block.check(args.check, 'coverage', table, 'ci/coverage.py --markdown')
             if status:
                 return status
     else:

@@ -9,16 +9,15 @@ list is never written twice by hand.
 usage: scenario-index.py [--check README.md] [PATH...]   (default PATH: scenarios/)
 """
 import argparse
-import difflib
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import readme_block  # noqa: E402
 import scnlight  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BEGIN = '<!-- scenarios:begin -->'
-END = '<!-- scenarios:end -->'
+BEGIN, END = readme_block.markers('scenarios')
 
 
 def cell(text):
@@ -61,14 +60,6 @@ def render(paths):
     return '\n'.join(lines) + '\n'
 
 
-def extract(text):
-    start = text.find(BEGIN)
-    end = text.find(END, start + 1 if start >= 0 else 0)
-    if start < 0 or end < 0:
-        return None
-    return text[start:end + len(END)] + '\n'
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--check', metavar='FILE', help='verify the block in FILE is current')
@@ -78,24 +69,7 @@ def main():
     if not args.check:
         sys.stdout.write(block)
         return 0
-    try:
-        with open(args.check, encoding='utf-8') as f:
-            current = extract(f.read())
-    except OSError as e:
-        print(f'{args.check}: error: {e.strerror}', file=sys.stderr)
-        return 1
-    if current is None:
-        print(f'{args.check}: error: no {BEGIN} ... {END} block; paste the output of ci/scenario-index.py',
-              file=sys.stderr)
-        return 1
-    if current != block:
-        sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), block.splitlines(True),
-                                                   f'{args.check} (current)', 'generated'))
-        print(f'{args.check}: error: the scenario list is out of date; regenerate it with ci/scenario-index.py',
-              file=sys.stderr)
-        return 1
-    print(f'{args.check}: the scenario list is current')
-    return 0
+    return readme_block.check(args.check, 'scenarios', block, 'ci/scenario-index.py')
 
 
 if __name__ == '__main__':

@@ -235,9 +235,9 @@ static void write_header(void)
 void trace_open(void)
 {
     wchar_t path[MAX_PATH * 2];
-    trace_clock_start();
     if (!choose_path(path, (DWORD)(sizeof path / sizeof path[0])))
         return;
+    trace_clock_start(); /* only when recording: it measures the clock's rate for ~1 ms */
     read_max_bytes();
     /* Read access too: a read-write mapping needs it. */
     trace_handle = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
