@@ -16,7 +16,7 @@ bin=$build/tests/shim
 [ -f "$bin/shim_bench.exe" ] || { echo "bench.sh: $bin/shim_bench.exe not built" >&2; exit 2; }
 wine=${ESH_WINE64:-/usr/lib/wine/wine64}
 server=${ESH_WINESERVER:-/usr/lib/wine/wineserver}
-export WINEPREFIX=${WINEPREFIX:-$root/build/wineprefix-bench}
+export WINEPREFIX="${WINEPREFIX:-$root/build/wineprefix-bench}"
 export WINEDLLOVERRIDES="mscoree,mshtml="
 export WINEDEBUG=-all
 tmp=$(mktemp -d)

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 ./ci/setup-debian.sh || { echo "setup failed"; exit 1; }
 
-presets=${ESH_PRESETS:-native mingw-x64 mingw-x86}
+presets=${ESH_PRESETS:-native fuzz mingw-x64 mingw-x86}
 status=0
 for preset in $presets; do
     echo "=== $preset: configure and build"

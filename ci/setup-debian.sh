@@ -11,7 +11,7 @@ sudo=""
 
 need=()
 for pkg in gcc-mingw-w64-x86-64 gcc-mingw-w64-i686 wine wine64 libcmocka-dev cmake ninja-build \
-           gcc python3 dpkg-dev; do
+           gcc clang libclang-rt-14-dev python3 dpkg-dev; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 # Node and npm (the workflow lint): Debian's packages, unless a Node is already on PATH.

@@ -38,7 +38,7 @@ typedef struct expectation {
 
 static void read_expectation(const char *path, expectation *e)
 {
-    char *text, *nl, *sep;
+    char *text, *nl, *sep = NULL;
     size_t len;
     if (esh_read_file(path, &text, &len) != 0)
         fail_msg("cannot read %s", path);

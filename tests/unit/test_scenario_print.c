@@ -75,8 +75,8 @@ static void test_format_call_is_typed(void **state)
     const scn_scenario *sc = &s.scenarios[0];
     static const char *const expected[] = {
         "JetCreateInstanceA(&inst1=0x1f2a0000, \"backup\") -> JET_errSuccess (0)",
-        "t1: JetTerm2($inst1, JET_bitTermComplete|JET_bitTermStopBackup|0x100) -> JET_errSuccess (0) | broken: "
-        "JET_errInvalidParameter (-1003) @ws2003..ws2008,win10,build>=22000,build<9200",
+        ("t1: JetTerm2($inst1, JET_bitTermComplete|JET_bitTermStopBackup|0x100) -> JET_errSuccess (0) | broken: "
+         "JET_errInvalidParameter (-1003) @ws2003..ws2008,win10,build>=22000,build<9200"),
         "JetSetSystemParameterA(&inst1, 0x30, JET_paramRecovery, 0x10, null) -> docs: any",
         "JetSetSystemParameterA(&inst1, -1, 999999, -1, \"a\\\\b\") -> -12345",
         "JetStopServiceInstance2(0, JET_bitStopServiceAll) -> JET_errSuccess (0)",
