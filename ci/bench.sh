@@ -21,8 +21,8 @@ export WINEDLLOVERRIDES="mscoree,mshtml="
 export WINEDEBUG=-all
 tmp=$(mktemp -d)
 trap 'WINEDEBUG=-all timeout 60 "$wine" reg delete "HKCU\\Software\\Wine\\Debug" /v RelayInclude /f </dev/null >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-# A persistent server: otherwise every process pays Wine's start-up.
-"$server" -p </dev/null >/dev/null 2>&1 || true
+# A server that outlives each process by 5 s: otherwise every process pays Wine's start-up.
+"$server" -p5 </dev/null >/dev/null 2>&1 || true
 timeout 300 "$wine" wineboot -i </dev/null >/dev/null 2>&1 || true
 
 cd "$bin"

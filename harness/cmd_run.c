@@ -259,7 +259,7 @@ int cmd_run(int argc, char **argv)
     status = failed ? EXIT_FAIL : EXIT_PASS;
     if (options.results && report_results_file(options.results, &target, outcomes, n, started) != 0)
         status = EXIT_USAGE;
-    if (options.junit && report_junit(options.junit, outcomes, n) != 0)
+    if (options.junit && report_junit(options.junit, &target, outcomes, n) != 0)
         status = EXIT_USAGE;
 done:
     for (size_t i = 0; outcomes && i < n; i++)

@@ -78,13 +78,15 @@ int run_query_target(const run_options *options, run_target *target, char *err, 
 
 /* run_report.c */
 void report_header(const run_target *target);
+/* "PATH VERSION (reference model|system DLL|other DLL)": how every report names the DLL. */
+const char *report_target_name(const run_target *target, char *buf, size_t size);
 void report_progress(const scenario_outcome *outcome, int verbose);
 void report_summary(const scenario_outcome *outcomes, size_t n, int *passed, int *failed, int *skipped,
                     int *racy);
 int report_results_file(const char *path, const run_target *target, const scenario_outcome *outcomes, size_t n,
                         const char *started);
 /* run_junit.c: JUnit XML through cmocka's XML output. Returns 0 or -1. */
-int report_junit(const char *path, const scenario_outcome *outcomes, size_t n);
+int report_junit(const char *path, const run_target *target, const scenario_outcome *outcomes, size_t n);
 
 /* suite_load.c: parses PATHS (none: the bundled scenarios folder) into SUITE; on bad input
  * prints FILE:LINE:COL: error: ... to stderr and returns -1. */

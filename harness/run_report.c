@@ -18,10 +18,17 @@ static const char *kind_text(const char *kind)
     return "other DLL";
 }
 
+const char *report_target_name(const run_target *target, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s %s (%s)", target->dll.path, target->dll.version[0] ? target->dll.version : "(no version)",
+             kind_text(target->dll.kind));
+    return buf;
+}
+
 void report_header(const run_target *target)
 {
-    printf("esent-harness: against %s %s (%s)\n", target->dll.path, target->dll.version[0] ? target->dll.version : "(no version)",
-           kind_text(target->dll.kind));
+    char name[700];
+    printf("esent-harness: against %s\n", report_target_name(target, name, sizeof name));
     printf("esent-harness: on %s %lu.%lu.%lu%s%s%s, expectations matched as %s build %lu\n", target->host.os_name,
            (unsigned long)target->host.major, (unsigned long)target->host.minor, (unsigned long)target->host.build,
            target->host.wine[0] ? " (Wine " : "", target->host.wine, target->host.wine[0] ? ")" : "",

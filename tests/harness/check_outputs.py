@@ -67,6 +67,10 @@ def check_results(path):
 
 def check_junit(path):
     root = ET.parse(path).getroot()
+    suite = root.find("testsuite") if root.tag == "testsuites" else root
+    name = suite.get("name") or ""
+    if "esh-testdll.dll 0.3.1.4 (other DLL)" not in name:
+        fail("the JUnit suite does not name the DLL it ran against: %r" % name)
     cases = {c.get("name"): c for c in root.iter("testcase")}
     if len(cases) != 13:
         fail("JUnit has %d testcases, expected 13" % len(cases))
