@@ -68,3 +68,21 @@ unsigned api_slot_count(const api_function *fn)
 {
     return sizeof(void *) == 4 ? fn->x86_bytes / 4u : fn->x64_slots;
 }
+
+size_t api_value_size(api_kind kind)
+{
+    switch (kind) {
+    case API_KIND_DBID:
+    case API_KIND_COLUMNID:
+    case API_KIND_ULONG:
+    case API_KIND_LONG:
+    case API_KIND_GRBIT:
+    case API_KIND_PARAMID:
+        return 4;
+    case API_KIND_U64:
+    case API_KIND_I64:
+        return 8;
+    default:
+        return sizeof(void *);
+    }
+}

@@ -77,5 +77,8 @@ const char *api_kind_name(api_kind kind);                  /* "INSTANCE" ... */
 unsigned api_slot_count(const api_function *fn);
 /* Slots the given parameter takes in this build. */
 unsigned api_param_slots(const api_param *p);
+/* Bytes of a value of this kind in memory (what an output pointer of the kind points to):
+ * 4 for 32-bit ids and integers, 8 for 64-bit ones, else pointer-sized (JET_API_PTR handles). */
+size_t api_value_size(api_kind kind);
 
 #endif

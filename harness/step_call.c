@@ -9,6 +9,7 @@
 #include <windows.h>
 
 #include "api.h"
+#include "slot_call.h"
 #include "win_text.h"
 
 #define MAX_SLOTS 10
@@ -204,28 +205,9 @@ static void *invalid_pointer(void)
     return reserved ? reserved : (void *)(uintptr_t)0x10;
 }
 
-/* Bytes of the value an OUT parameter of this kind points to. */
-static size_t pointee_width(const api_param *p)
-{
-    switch (p->kind) {
-    case API_KIND_DBID:
-    case API_KIND_COLUMNID:
-    case API_KIND_ULONG:
-    case API_KIND_LONG:
-    case API_KIND_GRBIT:
-    case API_KIND_PARAMID:
-        return 4;
-    case API_KIND_U64:
-    case API_KIND_I64:
-        return 8;
-    default:
-        return sizeof(void *);
-    }
-}
-
 static int64_t read_cell(const api_param *p, const int64_t *cell)
 {
-    switch (pointee_width(p)) {
+    switch (api_value_size(p->kind)) {
     case 4:
         if (p->kind == API_KIND_LONG)
             return *(const int32_t *)cell;
@@ -239,7 +221,7 @@ static int64_t read_cell(const api_param *p, const int64_t *cell)
 
 static void write_cell(const api_param *p, int64_t *cell, int64_t value)
 {
-    switch (pointee_width(p)) {
+    switch (api_value_size(p->kind)) {
     case 4:
         *(uint32_t *)cell = (uint32_t)value;
         break;
@@ -338,39 +320,6 @@ static int marshal_arg(call_frame *frame, const api_param *p, const scn_arg *a, 
     return -1;
 }
 
-typedef long(WINAPI *call0)(void);
-typedef long(WINAPI *call1)(uintptr_t);
-typedef long(WINAPI *call2)(uintptr_t, uintptr_t);
-typedef long(WINAPI *call3)(uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *call4)(uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *call5)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *call6)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *call7)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *call8)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t,
-                            uintptr_t);
-typedef long(WINAPI *call9)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t,
-                            uintptr_t, uintptr_t);
-typedef long(WINAPI *call10)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t,
-                             uintptr_t, uintptr_t, uintptr_t);
-
-/* The callee's type must match the slot count exactly: on x86 a stdcall callee pops them. */
-static long invoke(void (*fn)(void), const uintptr_t *s, unsigned n)
-{
-    switch (n) {
-    case 0: return ((call0)fn)();
-    case 1: return ((call1)fn)(s[0]);
-    case 2: return ((call2)fn)(s[0], s[1]);
-    case 3: return ((call3)fn)(s[0], s[1], s[2]);
-    case 4: return ((call4)fn)(s[0], s[1], s[2], s[3]);
-    case 5: return ((call5)fn)(s[0], s[1], s[2], s[3], s[4]);
-    case 6: return ((call6)fn)(s[0], s[1], s[2], s[3], s[4], s[5]);
-    case 7: return ((call7)fn)(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
-    case 8: return ((call8)fn)(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
-    case 9: return ((call9)fn)(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
-    default: return ((call10)fn)(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]);
-    }
-}
-
 int step_call(void *module, const scn_step *step, var_store *vars, jet_err *actual, char *err, size_t errsize)
 {
     const api_function *fn = step->fn;
@@ -407,7 +356,12 @@ int step_call(void *module, const scn_step *step, var_store *vars, jet_err *actu
         frame_free(&frame);
         return -1;
     }
-    *actual = (jet_err)invoke((void (*)(void))proc, frame.slots, frame.nslots);
+    long code = 0;
+    if (!esh_call_with_slots((void (*)(void))proc, frame.nslots, frame.slots, &code)) {
+        snprintf(err, errsize, "%s takes %u argument slots, more than the harness can pass", fn->name, frame.nslots);
+        return -1;
+    }
+    *actual = (jet_err)code;
     for (size_t i = 0; i < frame.ncaptures; i++)
         if (!var_set(vars, frame.captures[i].name, read_cell(frame.captures[i].param, frame.captures[i].cell))) {
             snprintf(err, errsize, "out of memory capturing &%s", frame.captures[i].name);

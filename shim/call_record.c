@@ -63,31 +63,12 @@ static int is_32bit_handle(api_kind kind)
     return kind == API_KIND_DBID || kind == API_KIND_COLUMNID;
 }
 
-/* Bytes behind an output pointer of KIND. */
-static size_t pointee_size(api_kind kind)
-{
-    switch (kind) {
-    case API_KIND_ULONG:
-    case API_KIND_LONG:
-    case API_KIND_GRBIT:
-    case API_KIND_PARAMID:
-    case API_KIND_DBID:
-    case API_KIND_COLUMNID:
-        return 4;
-    case API_KIND_U64:
-    case API_KIND_I64:
-        return 8;
-    default:
-        return sizeof(void *);
-    }
-}
-
 /* The value behind P as a signed 64-bit number (LONG sign-extended, others zero-extended;
  * a pointer-sized ~0 handle reads as -1). */
 static int read_pointee(const void *p, api_kind kind, uint64_t *value)
 {
     unsigned char raw[8] = {0};
-    size_t n = pointee_size(kind);
+    size_t n = api_value_size(kind);
     if (!safe_read(p, raw, n))
         return 0;
     if (n == 4) {

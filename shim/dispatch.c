@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "slot_call.h"
 #include "call_record.h"
 #include "shim_main.h"
 #include "target.h"
@@ -51,38 +52,14 @@ static int ensure_initialized(void)
     return 1;
 }
 
-typedef long(WINAPI *fn0)(void);
-typedef long(WINAPI *fn1)(uintptr_t);
-typedef long(WINAPI *fn2)(uintptr_t, uintptr_t);
-typedef long(WINAPI *fn3)(uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *fn4)(uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *fn5)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *fn6)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *fn7)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *fn8)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t);
-typedef long(WINAPI *fn9)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t,
-                          uintptr_t);
-typedef long(WINAPI *fn10)(uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t, uintptr_t,
-                           uintptr_t, uintptr_t);
-
 /* Calls F with the caller's slots; on x86 the slot count is the stdcall stack size / 4,
  * so the target pops exactly what the caller pushed. */
 static long forward(FARPROC f, unsigned nslots, const uintptr_t *s)
 {
-    switch (nslots) {
-    case 0: return ((fn0)(void (*)(void))f)();
-    case 1: return ((fn1)(void (*)(void))f)(s[0]);
-    case 2: return ((fn2)(void (*)(void))f)(s[0], s[1]);
-    case 3: return ((fn3)(void (*)(void))f)(s[0], s[1], s[2]);
-    case 4: return ((fn4)(void (*)(void))f)(s[0], s[1], s[2], s[3]);
-    case 5: return ((fn5)(void (*)(void))f)(s[0], s[1], s[2], s[3], s[4]);
-    case 6: return ((fn6)(void (*)(void))f)(s[0], s[1], s[2], s[3], s[4], s[5]);
-    case 7: return ((fn7)(void (*)(void))f)(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
-    case 8: return ((fn8)(void (*)(void))f)(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
-    case 9: return ((fn9)(void (*)(void))f)(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]);
-    case 10: return ((fn10)(void (*)(void))f)(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]);
-    default: return SHIM_UNRESOLVED_CODE; /* the API table has no function with more */
-    }
+    long code;
+    if (!esh_call_with_slots((void (*)(void))f, nslots, s, &code))
+        return SHIM_UNRESOLVED_CODE; /* the API table has no function with more slots */
+    return code;
 }
 
 /* Formats and appends the record; kept out of line so the forwarding path's frame stays
