@@ -1,6 +1,11 @@
 /* esent-harness: entry point and subcommand dispatch. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef _WIN32
+#include <windows.h>
+#include <shellapi.h>
+#endif
 
 #include "commands.h"
 
@@ -27,8 +32,39 @@ static int usage(FILE *out)
     return EXIT_USAGE;
 }
 
+#ifdef _WIN32
+/* The arguments as UTF-8, from the wide command line: the CRT's argv is in the ANSI code
+ * page and cannot carry every path. Every path is turned back into UTF-16 where a file is
+ * opened. Returns argv unchanged if the conversion fails. */
+static char **utf8_arguments(int *argc, char **argv)
+{
+    int n = 0;
+    wchar_t **wide = CommandLineToArgvW(GetCommandLineW(), &n);
+    char **out = wide ? calloc((size_t)n + 1, sizeof *out) : NULL;
+    if (!out) {
+        if (wide)
+            LocalFree(wide);
+        return argv;
+    }
+    for (int i = 0; i < n; i++) {
+        int size = WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, NULL, 0, NULL, NULL);
+        if (size <= 0 || (out[i] = malloc((size_t)size)) == NULL) {
+            LocalFree(wide);
+            return argv; /* out of memory at start-up: the ANSI arguments will do */
+        }
+        WideCharToMultiByte(CP_UTF8, 0, wide[i], -1, out[i], size, NULL, NULL);
+    }
+    LocalFree(wide);
+    *argc = n;
+    return out;
+}
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef _WIN32
+    argv = utf8_arguments(&argc, argv);
+#endif
     if (argc < 2)
         return usage(stderr);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {

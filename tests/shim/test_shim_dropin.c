@@ -35,6 +35,14 @@ static void deploy(wchar_t *dir, size_t size, const wchar_t *name)
     test_setenv(L"ESENTSHIM_TRACE", NULL);
 }
 
+/* deploy(), then record into DIR\TRACE_NAME.trace.scn (its path left in TRACE). */
+static void deploy_traced(wchar_t *dir, wchar_t *trace, const wchar_t *name, const wchar_t *trace_name)
+{
+    deploy(dir, MAX_PATH, name);
+    _snwprintf(trace, MAX_PATH, L"%ls\\%ls.trace.scn", dir, trace_name);
+    test_setenv(L"ESENTSHIM_TRACE", trace);
+}
+
 static char *read_in(const wchar_t *dir, const wchar_t *name)
 {
     wchar_t path[MAX_PATH];
@@ -81,9 +89,7 @@ static void test_forward_and_record(void **state)
 {
     wchar_t dir[MAX_PATH], trace[MAX_PATH];
     (void)state;
-    deploy(dir, MAX_PATH, L"dropin-basic");
-    _snwprintf(trace, MAX_PATH, L"%ls\\basic.trace.scn", dir);
-    test_setenv(L"ESENTSHIM_TRACE", trace);
+    deploy_traced(dir, trace, L"dropin-basic", L"basic");
     int code = test_run(dir, L"shim_client.exe", L"basic");
     if (code != 0)
         show_output(dir);
@@ -300,9 +306,7 @@ static void test_threads_whole_lines(void **state)
     enum { CALLS = 4 * 250 };
     static unsigned char seen[CALLS + 1];
     (void)state;
-    deploy(dir, MAX_PATH, L"dropin-threads");
-    _snwprintf(trace, MAX_PATH, L"%ls\\threads.trace.scn", dir);
-    test_setenv(L"ESENTSHIM_TRACE", trace);
+    deploy_traced(dir, trace, L"dropin-threads", L"threads");
     assert_int_equal(test_run(dir, L"shim_client.exe", L"threads"), 0);
     char *text = test_read_file(trace);
     assert_non_null(text);
@@ -330,9 +334,7 @@ static void test_killed_process(void **state)
 {
     wchar_t dir[MAX_PATH], trace[MAX_PATH];
     (void)state;
-    deploy(dir, MAX_PATH, L"dropin-kill");
-    _snwprintf(trace, MAX_PATH, L"%ls\\kill.trace.scn", dir);
-    test_setenv(L"ESENTSHIM_TRACE", trace);
+    deploy_traced(dir, trace, L"dropin-kill", L"kill");
     assert_int_equal(test_run(dir, L"shim_client.exe", L"kill"), 3);
     char *text = test_read_file(trace);
     assert_non_null(text);
@@ -348,9 +350,7 @@ static void test_long_string_cut(void **state)
 {
     wchar_t dir[MAX_PATH], trace[MAX_PATH];
     (void)state;
-    deploy(dir, MAX_PATH, L"dropin-long");
-    _snwprintf(trace, MAX_PATH, L"%ls\\long.trace.scn", dir);
-    test_setenv(L"ESENTSHIM_TRACE", trace);
+    deploy_traced(dir, trace, L"dropin-long", L"long");
     assert_int_equal(test_run(dir, L"shim_client.exe", L"long"), 0);
     char *text = test_read_file(trace);
     assert_non_null(text);
