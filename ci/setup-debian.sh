@@ -24,6 +24,8 @@ fi
 
 # 32-bit Wine, only the normal way: when the i386 archive does not resolve, x86 stays
 # build-and-static-check only and its Wine tests report themselves as skipped.
+# A failed attempt is remembered for a day (so re-runs stay fast), then tried again.
+find "$deps/.wine32-unavailable" -mmin +1440 -delete 2>/dev/null || true
 if [ ! -e /usr/lib/wine/wine ] && [ ! -e "$deps/.wine32-unavailable" ]; then
     echo "setup: trying wine32:i386"
     if $sudo dpkg --add-architecture i386 && $sudo apt-get update -qq 2>/dev/null &&
