@@ -10,18 +10,32 @@ typedef struct out {
     size_t size, len; /* len counts what was needed, even past size */
 } out;
 
+/* Byte loops rather than memcpy and strlen: the pieces are a few bytes long, and under
+ * Wine each msvcrt call costs more than copying them (the shim formats on its hot path). */
 static void put(out *o, const char *s, size_t n)
 {
     if (o->size > 0 && o->len < o->size - 1) {
         size_t room = o->size - 1 - o->len;
-        memcpy(o->buf + o->len, s, n < room ? n : room);
+        char *dst = o->buf + o->len;
+        for (size_t i = 0, m = n < room ? n : room; i < m; i++)
+            dst[i] = s[i];
     }
     o->len += n;
 }
 
+/* One pass: copies while it fits, then only counts. */
 static void put_str(out *o, const char *s)
 {
-    put(o, s, strlen(s));
+    size_t room = o->size > 0 && o->len < o->size - 1 ? o->size - 1 - o->len : 0;
+    size_t n = 0;
+    if (room > 0) {
+        char *dst = o->buf + o->len;
+        for (; n < room && s[n] != '\0'; n++)
+            dst[n] = s[n];
+    }
+    while (s[n] != '\0')
+        n++;
+    o->len += n;
 }
 
 static size_t finish(out *o)

@@ -43,13 +43,20 @@ static char *arena_take(arena *a, size_t size)
     return p;
 }
 
+/* One pass, by hand: names are a few bytes, and under Wine strlen and memcpy are calls
+ * into msvcrt that cost more than the copy. */
 static char *arena_copy(arena *a, const char *text)
 {
-    size_t n = strlen(text) + 1;
-    char *p = arena_take(a, n);
-    if (p != NULL)
-        memcpy(p, text, n);
-    return p;
+    char *p = a->text + a->used;
+    size_t room = sizeof a->text - a->used, n = 0;
+    for (; n < room; n++) {
+        p[n] = text[n];
+        if (text[n] == '\0') {
+            a->used += n + 1;
+            return p;
+        }
+    }
+    return NULL;
 }
 
 static int is_handle(api_kind kind)
@@ -162,7 +169,9 @@ static void describe_arg(scn_arg *arg, arena *a, const api_param *params, unsign
 
     if (is_handle(p->kind) && p->dir == API_DIR_IN) {
         value = in_value(p, slots, first[i]);
-        if (handle_name_find(p->kind, value, name, sizeof name) && (arg->text = arena_copy(a, name)) != NULL) {
+        /* A pointer-sized 0 is never bound (see below), so it needs no look-up. */
+        if ((value != 0 || is_32bit_handle(p->kind)) && handle_name_find(p->kind, value, name, sizeof name) &&
+            (arg->text = arena_copy(a, name)) != NULL) {
             arg->kind = SCN_ARG_REF;
         } else if (value != 0 || is_32bit_handle(p->kind)) {
             arg->kind = SCN_ARG_INT; /* never seen as an output: the number itself */
@@ -298,8 +307,9 @@ static size_t put_decimal(char *out, uint64_t v, int min_digits)
 
 static size_t put_text(char *out, const char *text)
 {
-    size_t n = strlen(text);
-    memcpy(out, text, n);
+    size_t n = 0;
+    for (; text[n] != '\0'; n++)
+        out[n] = text[n];
     return n;
 }
 
@@ -362,10 +372,12 @@ size_t call_record_format(char *buf, size_t size, api_id id, const uintptr_t *sl
     buf[0] = ' ';
     buf[1] = ' ';
     size_t len = 2 + scn_format_call(buf + 2, size - 2, &step);
+    if (len + 128 <= size) /* the comment fits (< 128 bytes): written in place */
+        return len + format_comment(buf + len, seq, tid, seconds, unresolved);
     char comment[128];
-    int m = (int)format_comment(comment, seq, tid, seconds, unresolved);
-    if (len + (size_t)m + 1 > size)
-        return len + (size_t)m + 1;
-    memcpy(buf + len, comment, (size_t)m + 1);
-    return len + (size_t)m;
+    size_t m = format_comment(comment, seq, tid, seconds, unresolved);
+    if (len + m + 1 > size)
+        return len + m + 1;
+    memcpy(buf + len, comment, m + 1);
+    return len + m;
 }

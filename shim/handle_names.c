@@ -10,8 +10,6 @@
  * size near the number of distinct values ever live at once. */
 #include <windows.h>
 
-#include <stdio.h>
-
 #include <string.h>
 
 #include "handle_names.h"
@@ -57,13 +55,34 @@ const char *handle_name_prefix(api_kind kind)
     }
 }
 
+/* Copies TEXT into NAME (SIZE bytes, always NUL-terminated when SIZE > 0) by hand:
+ * lstrcpynA and snprintf are calls into Wine's kernel32 and msvcrt on every record. */
+static void copy_name(char *name, size_t size, const char *text)
+{
+    size_t i = 0;
+    if (size == 0)
+        return;
+    for (; i + 1 < size && text[i] != '\0'; i++)
+        name[i] = text[i];
+    name[i] = '\0';
+}
+
 void handle_name_new(api_kind kind, char *name, size_t size)
 {
     const char *prefix = handle_name_prefix(kind);
-    char text[40];
-    LONG n = InterlockedIncrement(&counters[kind]);
-    snprintf(text, sizeof text, "%s%ld", prefix != NULL ? prefix : "h", (long)n);
-    lstrcpynA(name, text, (int)size);
+    char text[40], digits[12];
+    size_t n = 0, d = 0;
+    unsigned long number = (unsigned long)InterlockedIncrement(&counters[kind]);
+    for (const char *p = prefix != NULL ? prefix : "h"; *p != '\0'; p++)
+        text[n++] = *p;
+    do {
+        digits[d++] = (char)('0' + number % 10);
+        number /= 10;
+    } while (number != 0);
+    while (d > 0)
+        text[n++] = digits[--d];
+    text[n] = '\0';
+    copy_name(name, size, text);
 }
 
 static size_t slot_of(api_kind kind, uint64_t value, size_t size)
@@ -111,7 +130,7 @@ void handle_name_bind(api_kind kind, uint64_t value, const char *name)
             table_used++;
         e->kind = (unsigned char)(kind + 1);
         e->value = value;
-        lstrcpynA(e->name, name, (int)sizeof e->name);
+        copy_name(e->name, sizeof e->name, name);
     }
     InterlockedIncrement(&table_sequence);
     ReleaseSRWLockExclusive(&table_lock);
@@ -129,8 +148,11 @@ static int find_in(const handle_entry *entries, api_kind kind, uint64_t value, c
     size_t i = slot_of(kind, value, size);
     for (size_t probes = 0; probes < size && entries[i].kind != 0; probes++) {
         if (entries[i].kind == kind + 1 && entries[i].value == value) {
-            memcpy(found_name, entries[i].name, sizeof entries[i].name);
-            found_name[sizeof entries[i].name - 1] = '\0';
+            /* Up to the NUL only (a torn copy is discarded by the caller's check). */
+            size_t k = 0;
+            for (; k + 1 < sizeof entries[i].name && entries[i].name[k] != '\0'; k++)
+                found_name[k] = entries[i].name[k];
+            found_name[k] = '\0';
             return 1;
         }
         i = (i + 1) & (size - 1);
@@ -158,6 +180,6 @@ int handle_name_find(api_kind kind, uint64_t value, char *name, size_t size)
     ReleaseSRWLockShared(&table_lock);
 done:
     if (found)
-        lstrcpynA(name, found_name, (int)size);
+        copy_name(name, size, found_name);
     return found;
 }

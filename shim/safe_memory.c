@@ -57,7 +57,12 @@ int safe_read(const void *src, void *dst, size_t size)
             return 0;
         checked += run;
     }
-    memcpy(dst, src, size);
+    if (size <= 16) { /* a value (the common case): a call into Wine's msvcrt costs more */
+        for (size_t i = 0; i < size; i++)
+            ((unsigned char *)dst)[i] = ((const unsigned char *)src)[i];
+    } else {
+        memcpy(dst, src, size);
+    }
     return 1;
 }
 
