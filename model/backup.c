@@ -88,17 +88,30 @@ static JET_ERR build_multisz(WCHAR (*names)[MODEL_NAME_MAX], int n, WCHAR **pwsz
     return JET_errSuccess;
 }
 
+/* The prologue P, then the checks every backup call after Begin makes first, in this order:
+ * a backup is running (-520: B:1954, B:2141, B:2702, B:2964, B:3161, B:3504), and it was not
+ * stopped (-801: B:1958-1961, B:2145-2148, B:2706-2709, B:3165-3168, B:3508-3511; a plain
+ * return, the backup stays). JetCloseFile has no stop check (B:2959-3153). */
+enum { STOP_ALLOWED, STOP_IS_ERROR };
+static JET_ERR enter_backup(JET_INSTANCE instance, int stop, model_inst **pinst)
+{
+    JET_ERR err = model_enter(instance, pinst);
+    if (err < 0)
+        return err;
+    if (!(*pinst)->bk.in_progress)
+        return JET_errNoBackup;
+    if (stop == STOP_IS_ERROR && (*pinst)->bk.stop)
+        return M_errBackupAbortByServer;
+    return JET_errSuccess;
+}
+
 /* ErrBKGetAttachInfo (B:1943-2098). */
 JET_ERR model_get_attach_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *pcb)
 {
     model_inst *inst;
-    JET_ERR err = model_enter(instance, &inst);
+    JET_ERR err = enter_backup(instance, STOP_IS_ERROR, &inst);
     if (err < 0)
         return err;
-    if (!inst->bk.in_progress)
-        return JET_errNoBackup; /* B:1954 */
-    if (inst->bk.stop)
-        return M_errBackupAbortByServer; /* B:1954-1961: plain return, no cleanup */
     if (inst->bk.incremental)
         return JET_errInvalidBackupSequence; /* B:1965-1968 */
     WCHAR names[MODEL_MAX_DBS][MODEL_NAME_MAX];
@@ -132,14 +145,10 @@ JET_ERR model_open_file(JET_INSTANCE instance, const WCHAR *name, JET_HANDLE *ph
                         unsigned long *plow, unsigned long *phigh)
 {
     model_inst *inst;
-    JET_ERR err = model_enter(instance, &inst);
+    JET_ERR err = enter_backup(instance, STOP_IS_ERROR, &inst);
     if (err < 0)
         return err;
     model_backup *bk = &inst->bk;
-    if (!bk->in_progress)
-        return JET_errNoBackup; /* B:2141 */
-    if (bk->stop)
-        return M_errBackupAbortByServer; /* B:2141-2148 */
     if (!name || !*name)
         return JET_errInvalidParameter; /* B:2165-2168 */
     if (bk->file.in_use)
@@ -200,16 +209,13 @@ JET_ERR model_open_file(JET_INSTANCE instance, const WCHAR *name, JET_HANDLE *ph
 JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned long cb, unsigned long *pcb)
 {
     model_inst *inst;
-    JET_ERR err = model_enter(instance, &inst);
+    /* The stop check comes before any argument check (B:2702-2709). */
+    JET_ERR err = enter_backup(instance, STOP_IS_ERROR, &inst);
     if (err < 0)
         return err;
     model_backup *bk = &inst->bk;
     model_backup_file *f = &bk->file;
     const unsigned long page = inst->params.page_size;
-    if (!bk->in_progress)
-        return JET_errNoBackup; /* B:2702 */
-    if (bk->stop)
-        return M_errBackupAbortByServer; /* B:2702-2709: before any argument check */
     if ((uintptr_t)pv % g_os_page_size != 0)
         return JET_errInvalidParameter; /* B:2738-2741 */
     /* ESE never range-checks hfFile (B:2690, B:2743): a handle OpenFile never returned is an
@@ -277,12 +283,10 @@ JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned
 JET_ERR model_close_file(JET_INSTANCE instance, JET_HANDLE hf)
 {
     model_inst *inst;
-    JET_ERR err = model_enter(instance, &inst);
+    JET_ERR err = enter_backup(instance, STOP_ALLOWED, &inst);
     if (err < 0)
         return err;
     model_backup *bk = &inst->bk;
-    if (!bk->in_progress)
-        return JET_errNoBackup; /* B:2964-2967 */
     if (hf != 0 || !bk->file.in_use)
         return JET_errInvalidParameter; /* B:2969-2974 */
     /* A log counts as copied only when read to its end (B:3058-3090). */
@@ -297,15 +301,12 @@ JET_ERR model_close_file(JET_INSTANCE instance, JET_HANDLE hf)
 /* ErrBKIPrepareLogInfo (B:3155-3196): checks, then the first call rolls the log. */
 static JET_ERR prepare_log_info(JET_INSTANCE instance, model_inst **pinst)
 {
-    JET_ERR err = model_enter(instance, pinst);
+    /* The stop check comes before the open-file check (B:3161-3178). */
+    JET_ERR err = enter_backup(instance, STOP_IS_ERROR, pinst);
     if (err < 0)
         return err;
     model_inst *inst = *pinst;
     model_backup *bk = &inst->bk;
-    if (!bk->in_progress)
-        return JET_errNoBackup;
-    if (bk->stop)
-        return M_errBackupAbortByServer; /* B:3161-3168, before the open-file check */
     if (bk->file.in_use)
         return JET_errInvalidBackupSequence; /* B:3172-3178 */
     if (!bk->logs_prepared) {
@@ -379,14 +380,10 @@ JET_ERR model_get_truncate_log_info(JET_INSTANCE instance, WCHAR **pwsz, unsigne
 JET_ERR model_truncate_log(JET_INSTANCE instance)
 {
     model_inst *inst;
-    JET_ERR err = model_enter(instance, &inst);
+    JET_ERR err = enter_backup(instance, STOP_IS_ERROR, &inst);
     if (err < 0)
         return err;
     model_backup *bk = &inst->bk;
-    if (!bk->in_progress)
-        return JET_errNoBackup;
-    if (bk->stop)
-        return M_errBackupAbortByServer; /* B:3504-3511 */
     if (bk->file.in_use)
         return JET_errInvalidBackupSequence;
     if (!bk->logs_prepared)

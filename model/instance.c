@@ -111,6 +111,18 @@ JET_ERR model_find_pinst(JET_INSTANCE instance, model_inst **out)
     return JET_errInvalidParameter;
 }
 
+/* P1 then P3: what every instance export does first; the exports that skip P4 (term, stop
+ * service, stop backup, parameters, restore) stop here. */
+JET_ERR model_find_valid_pinst(JET_INSTANCE instance, model_inst **out)
+{
+    JET_ERR err = model_validate_instance(instance);
+    if (err < 0) {
+        *out = NULL;
+        return err;
+    }
+    return model_find_pinst(instance, out);
+}
+
 /* P4: INST::ErrAPIEnter (J:4397-4446). for_term skips the StopService check (J:4423). */
 JET_ERR model_api_enter(model_inst *inst, int for_term)
 {
@@ -129,10 +141,7 @@ JET_ERR model_api_enter(model_inst *inst, int for_term)
 
 JET_ERR model_enter(JET_INSTANCE instance, model_inst **out)
 {
-    JET_ERR err = model_validate_instance(instance);
-    if (err < 0)
-        return err;
-    err = model_find_pinst(instance, out);
+    JET_ERR err = model_find_valid_pinst(instance, out);
     if (err < 0)
         return err;
     return model_api_enter(*out, 0);
@@ -257,10 +266,7 @@ JET_ERR model_set_system_parameter(JET_INSTANCE *pinstance, JET_SESID sesid, uns
     model_inst *inst = NULL;
     JET_INSTANCE h = pinstance ? *pinstance : 0;
     if (h != 0 && h != JET_instanceNil) {
-        JET_ERR err = model_validate_instance(h);
-        if (err < 0)
-            return err;
-        err = model_find_pinst(h, &inst);
+        JET_ERR err = model_find_valid_pinst(h, &inst);
         if (err < 0)
             return err;
     } else if (g_mode == MODE_ONEINST) {
@@ -281,10 +287,8 @@ JET_ERR model_get_system_parameter(JET_INSTANCE instance, JET_SESID sesid, unsig
     const model_params *p = &g_global_params;
     if (instance != 0 && instance != JET_instanceNil) {
         model_inst *inst;
-        JET_ERR err = model_validate_instance(instance);
+        JET_ERR err = model_find_valid_pinst(instance, &inst);
         if (err < 0)
-            return err;
-        if ((err = model_find_pinst(instance, &inst)) < 0)
             return err;
         p = &inst->params;
     } else if (g_mode == MODE_ONEINST && first_inst()) {
@@ -472,10 +476,8 @@ JET_ERR model_init(JET_INSTANCE *pinstance, const void *rstinfo, unsigned long c
 JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     model_inst *inst;
-    JET_ERR err = model_validate_instance(instance);
+    JET_ERR err = model_find_valid_pinst(instance, &inst);
     if (err < 0)
-        return err;
-    if ((err = model_find_pinst(instance, &inst)) < 0)
         return err;
     if (!inst->initialized && inst->api_lock == LOCK_NONE) {
         model_free_inst(inst); /* created only: freed, 0 (J:20868-20882) */
@@ -521,10 +523,8 @@ JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
 JET_ERR model_stop_service_instance(JET_INSTANCE instance)
 {
     model_inst *inst;
-    JET_ERR err = model_validate_instance(instance);
+    JET_ERR err = model_find_valid_pinst(instance, &inst);
     if (err < 0)
-        return err;
-    if ((err = model_find_pinst(instance, &inst)) < 0)
         return err;
     if (!inst->initialized)
         model_fail_fast();
@@ -538,10 +538,8 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
     const JET_GRBIT known = M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches |
                             M_bitStopServiceStopAndEmitLog | M_bitStopServiceResume;
     model_inst *inst;
-    JET_ERR err = model_validate_instance(instance);
+    JET_ERR err = model_find_valid_pinst(instance, &inst);
     if (err < 0)
-        return err;
-    if ((err = model_find_pinst(instance, &inst)) < 0)
         return err;
     if (grbit & ~known)
         return JET_errInvalidGrbit; /* J:22342-22345 */
@@ -572,10 +570,8 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
 JET_ERR model_stop_backup_instance(JET_INSTANCE instance)
 {
     model_inst *inst;
-    JET_ERR err = model_validate_instance(instance);
+    JET_ERR err = model_find_valid_pinst(instance, &inst);
     if (err < 0)
-        return err;
-    if ((err = model_find_pinst(instance, &inst)) < 0)
         return err; /* J:22625 */
     inst->bk.stop = 1; /* BKSetStopBackup (J:22627-22630; D:4300-4303) */
     return JET_errSuccess;

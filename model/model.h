@@ -138,6 +138,7 @@ unsigned long model_env_ms(const char *name, unsigned long fallback);
 /* Prologues. P (J:5264-5271, J:4067-4076, J:4425-4446): validate, find, enter. */
 JET_ERR model_validate_instance(JET_INSTANCE instance);          /* P1 */
 JET_ERR model_find_pinst(JET_INSTANCE instance, model_inst **out); /* P3 */
+JET_ERR model_find_valid_pinst(JET_INSTANCE instance, model_inst **out); /* P1 then P3 */
 JET_ERR model_api_enter(model_inst *inst, int for_term);         /* P4 */
 JET_ERR model_enter(JET_INSTANCE instance, model_inst **out);    /* P1+P3+P4 */
 JET_ERR model_check_one_inst_mode(JET_INSTANCE *legacy);        /* L (J:2971-2993) */

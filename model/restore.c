@@ -123,9 +123,7 @@ JET_ERR model_restore_instance(JET_INSTANCE instance, const WCHAR *backup_dir, c
             temporary = 1;
         }
     } else {
-        if ((err = model_validate_instance(instance)) < 0)
-            return err;
-        if ((err = model_find_pinst(instance, &inst)) < 0)
+        if ((err = model_find_valid_pinst(instance, &inst)) < 0)
             return err;
     }
     if (inst->initialized)
