@@ -17,10 +17,10 @@ Prints one line per deviation and a closing line; exits 1 if any deviation survi
 """
 import argparse
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness_run import run_harness, windows_path  # noqa: E402
 import scnlight  # noqa: E402
 
 # (deviation, scenarios): the named sequences, each broken where it matters.
@@ -51,21 +51,13 @@ def exports_targets(tables_dir):
     return targets
 
 
-def windows_path(runner, path):
-    """Under Wine an absolute Linux path is the same path on drive Z:."""
-    if not runner:
-        return path
-    return "Z:" + os.path.abspath(path).replace("/", "\\")
-
-
 def run_suite(args, deviation, names):
     env = dict(os.environ, ESH_MODEL_DEVIATE=deviation)
-    cmd = ([args.runner] if args.runner else []) + [
-        args.harness, "run", "--esent", windows_path(args.runner, args.deviant), "--timeout", "20",
-        "--jobs", "2", "--filter", ",".join(names), windows_path(args.runner, args.scenarios)]
-    proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    failed = [l.split()[1] for l in proc.stdout.splitlines() if l.startswith("FAIL ")]
-    return proc.returncode, failed, proc.stdout + proc.stderr
+    status, out, err = run_harness(args.runner, args.harness, args.deviant,
+                                   ["--timeout", "20", "--jobs", "2", "--filter", ",".join(names),
+                                    windows_path(args.runner, args.scenarios)], env)
+    failed = [l.split()[1] for l in out.splitlines() if l.startswith("FAIL ")]
+    return status, failed, out + err
 
 
 def main():

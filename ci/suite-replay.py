@@ -14,22 +14,15 @@ otherwise, 2 on bad arguments. Usage:
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 
-
-def windows_path(runner, path):
-    """Under Wine an absolute Linux path is the same path on drive Z:."""
-    if not runner:
-        return path
-    return "Z:" + os.path.abspath(path).replace("/", "\\")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness_run import run_harness, windows_path  # noqa: E402
 
 
 def run(args, *options):
-    cmd = ([args.runner] if args.runner else []) + [args.harness, "run", "--esent",
-                                                    windows_path(args.runner, args.esent)] + list(options)
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    return proc.returncode, proc.stdout + proc.stderr
+    status, out, err = run_harness(args.runner, args.harness, args.esent, options)
+    return status, out + err
 
 
 def racy_scenarios(results_path):
