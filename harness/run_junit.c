@@ -78,6 +78,8 @@ int report_junit(const char *path, const run_target *target, const scenario_outc
             rc = -1;
     }
     free(tests);
+    if (rc == 0 && junit_polish(path, outcomes, n) != 0)
+        rc = -1;
     if (rc != 0)
         fprintf(stderr, "esent-harness: cannot write JUnit XML to %s\n", path);
     return rc;

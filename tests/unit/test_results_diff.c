@@ -243,12 +243,20 @@ static void test_racy_rows_are_marked_and_counted_apart(void **state)
     assert_int_equal(d.nrows, 1);
     assert_int_equal(d.nracy, 1);
     assert_true(d.rows[0].racy);
+    assert_false(rdiff_hosts_differ(&d));
+    /* A racy pass is no pass: the host that passed "flaky" only by chance shows it apart. */
+    assert_int_equal(d.hosts[0].passed, 1);
+    assert_int_equal(d.hosts[0].racy, 1);
+    assert_int_equal(d.hosts[1].passed, 2);
+    assert_int_equal(d.hosts[1].racy, 0);
     char *text = render(&d, 0);
+    assert_non_null(strstr(text, "scenarios 1 passed, 0 failed, 0 skipped, 1 racy"));
     assert_non_null(strstr(text, "0 steps differ, and 1 in racy scenarios"));
     assert_non_null(strstr(text, "flaky #1 JetTerm (racy)"));
     free(text);
     char *md = render(&d, 1);
     assert_non_null(strstr(md, "| flaky #1 (racy) | JetTerm |"));
+    assert_non_null(strstr(md, "| 1 passed, 0 failed, 0 skipped, 1 racy |"));
     free(md);
     rdiff_free(&d);
 }
