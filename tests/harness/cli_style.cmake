@@ -109,3 +109,35 @@ set(_results ${CMAKE_SOURCE_DIR}/tests/corpus/results)
 harness_run_test(NAME harness.diff_cut_results EXIT 2
   ARGS diff ${_results}/results-ws2022-x64.txt ${_results}/cut-ws2022-x64.txt
   STDERR "cut-ws2022-x64.txt:24:1: error: no summary line: the file was cut short" STDOUT EMPTY)
+
+# diff --html: the matrix as one page, loaded in headless Chromium (Debian's chromium,
+# installed by ci/setup-debian.sh): no console message, every cell as the results say, and a
+# screenshot (matrix.png beside the page).
+set(_page_results ${_results}/results-ws2022-x64.txt ${_results}/results-ws2025-x64.txt
+    ${_results}/results-model-x64.txt ${_results}/partial-ws2022-x64.txt)
+harness_run_test(NAME harness.diff_html EXIT 1
+  ARGS diff --html ${_out}/matrix.html --link-base https://example.invalid/blob/HEAD/ ${_page_results}
+  STDOUT "end-backup-twice #3 JetEndExternalBackupInstance" STDERR EMPTY
+  PROPERTIES FIXTURES_SETUP harness_html)
+harness_run_test(NAME harness.diff_html_unwritable EXIT 2
+  ARGS diff --html ${_out}/no-such-folder/m.html ${_page_results}
+  STDERR "cannot write --html [^\n]*no-such-folder.m.html")
+if(CMAKE_CROSSCOMPILING AND Python3_FOUND AND NOT CMAKE_CROSSCOMPILING_EMULATOR MATCHES "skip-test.sh")
+  find_program(ESH_CHROMIUM NAMES chromium chromium-browser)
+  if(NOT ESH_CHROMIUM)
+    set(ESH_CHROMIUM chromium-is-not-installed-run-ci/setup-debian.sh)
+  endif()
+  add_test(NAME harness.diff_html_renders
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/check_html.py ${ESH_CHROMIUM}
+            ${_out}/matrix.html ${_out}/matrix.png ${_page_results})
+  set_tests_properties(harness.diff_html_renders PROPERTIES FIXTURES_REQUIRED harness_html TIMEOUT 180)
+endif()
+
+# The model answers JetGetVersion once asked with a session (it refuses a null one).
+if(TARGET esentmodel AND TARGET esentshim AND CMAKE_CROSSCOMPILING AND ESH_WINE AND Python3_FOUND)
+  add_test(NAME harness.model_jetversion
+    COMMAND ${Python3_EXECUTABLE} -c
+      "import re, sys; t = open(sys.argv[1], encoding='utf-8').read(); sys.exit(0 if re.search(r'^esent\\tjetversion\\t0x[0-9a-f]+$', t, re.M) else 'no jetversion:\\n' + t)"
+      ${_suite_out}/results-model.txt)
+  set_tests_properties(harness.model_jetversion PROPERTIES FIXTURES_REQUIRED suite_script)
+endif()
