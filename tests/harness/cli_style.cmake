@@ -141,3 +141,14 @@ if(TARGET esentmodel AND TARGET esentshim AND CMAKE_CROSSCOMPILING AND ESH_WINE 
       ${_suite_out}/results-model.txt)
   set_tests_properties(harness.model_jetversion PROPERTIES FIXTURES_REQUIRED suite_script)
 endif()
+
+# ci/summarize-junit.py (the closing lines of ci/run-tests.sh): each skip with its reason,
+# also a SKIP_REGULAR_EXPRESSION skip, which ctest's JUnit writes as a run.
+if(Python3_FOUND)
+  add_test(NAME ci.summarize_junit_skip_reasons
+    COMMAND ${CMAKE_COMMAND} -DEXPECT_EXIT=1
+            "-DEXPECT_OUTPUT=^skipped: mingw-x86 harness.run_pass: SKIPPED: wine32:i386 is not installed[^\n]*\nskipped: mingw-x86 harness.diff_same: SKIPPED: no wine32\n1 passed, 1 failed, 2 skipped\n"
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake
+            ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/ci/summarize-junit.py
+            ${CMAKE_SOURCE_DIR}/tests/corpus/junit/mingw-x86/ctest-junit.xml)
+endif()
