@@ -52,9 +52,11 @@ void rdiff_host_label(const res_file *file, char *buf, size_t size)
     const char *version = fact_or(file, "esent", "version", "unknown version");
     const char *path = fact_or(file, "esent", "path", "?");
     const char *wine = fact_or(file, "host", "wine", NULL);
-    char under[64] = "";
-    if (wine)
-        snprintf(under, sizeof under, " under Wine %s", wine);
+    const char *shim = fact_or(file, "harness", "shim", NULL);
+    char under[96] = "";
+    /* A run through the shim says so: its calls went through the recorder first. */
+    snprintf(under, sizeof under, "%s%s%s", wine ? " under Wine " : "", wine ? wine : "",
+             shim ? ", through esentshim.dll" : "");
     switch (rdiff_host_kind(file)) {
     case RDIFF_MODEL:
         /* Never named like a Windows host: the model is not a Windows result. */

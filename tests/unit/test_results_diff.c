@@ -92,6 +92,22 @@ static char *render(const rdiff *d, int markdown)
     return render_as(d, markdown ? 'm' : 't', NULL);
 }
 
+static void test_label_marks_a_run_through_the_shim(void **state)
+{
+    (void)state;
+    char label[384];
+    res_kv facts[] = {{"host", "os", "Windows 11 Pro"}, {"host", "build", "26100"}, {"host", "ubr", "1"},
+                      {"host", "arch", "x64"}, {"esent", "path", "C:\\Windows\\System32\\esent.dll"},
+                      {"esent", "version", "10.0.26100.1"}, {"esent", "kind", "system"},
+                      {"harness", "shim", "C:\\h\\esentshim.dll"}};
+    res_file file = make_file("s", facts, COUNT(facts), NULL, 0, NULL, 0);
+    rdiff_host_label(&file, label, sizeof label);
+    assert_string_equal(label, "Windows 11 Pro 26100.1 x64, esent.dll 10.0.26100.1, through esentshim.dll");
+    facts[7].value = "-";
+    rdiff_host_label(&file, label, sizeof label);
+    assert_string_equal(label, "Windows 11 Pro 26100.1 x64, esent.dll 10.0.26100.1");
+}
+
 static void test_labels_name_release_build_arch_and_dll(void **state)
 {
     (void)state;
@@ -330,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_same_code_other_branch_or_function_differs),
         cmocka_unit_test(test_step_missing_in_the_first_host),
         cmocka_unit_test(test_racy_rows_are_marked_and_counted_apart),
+        cmocka_unit_test(test_label_marks_a_run_through_the_shim),
         cmocka_unit_test(test_html_page_has_every_step_escaped_and_linked),
         cmocka_unit_test(test_markdown_escapes_pipes),
     };
