@@ -152,3 +152,13 @@ if(Python3_FOUND)
             ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/ci/summarize-junit.py
             ${CMAKE_SOURCE_DIR}/tests/corpus/junit/mingw-x86/ctest-junit.xml)
 endif()
+
+# The pages a user reads: links resolve, recipes kept their backslashes (ci/check-docs.py).
+if(Python3_FOUND)
+  add_test(NAME docs.check COMMAND ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/ci/check-docs.py)
+  add_test(NAME docs.check_catches_eaten_recipe
+    COMMAND ${CMAKE_COMMAND} -DEXPECT_EXIT=1
+            "-DEXPECT_OUTPUT=eaten-recipe.md:4: error: TAB in a bat recipe.*eaten-recipe.md:5: error: control character 0x07.*eaten-recipe.md:8: error: link to no-such-page.md, which does not exist.*eaten-recipe.md:8: error: link to #no-such-heading: no heading"
+            -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake
+            ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/ci/check-docs.py ${CMAKE_SOURCE_DIR}/tests/corpus/docs/eaten-recipe.md)
+endif()
