@@ -10,34 +10,20 @@
 #include "text_files.h"
 #include "win_text.h"
 
-typedef struct buffer {
-    char *data;
-    size_t len, cap;
+/* The polished file is written beside the original, then moved over it: a failed write
+ * leaves cmocka's file as it was. */
+typedef struct output {
+    FILE *file;
     int failed;
-} buffer;
+} output;
 
-static void put(buffer *b, const char *bytes, size_t n)
+static void put(output *b, const char *bytes, size_t n)
 {
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(b->data, cap);
-        if (!grown) {
-            b->failed = 1;
-            return;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, bytes, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    if (!b->failed && n && fwrite(bytes, 1, n, b->file) != n)
+        b->failed = 1;
 }
 
-static void put_attribute(buffer *b, const char *text)
+static void put_attribute(output *b, const char *text)
 {
     for (const char *p = text; *p; p++) {
         const char *entity = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '"' ? "&quot;" : NULL;
@@ -89,8 +75,17 @@ int junit_polish(const char *path, const scenario_outcome *outcomes, size_t n)
     size_t len = 0, cursor = 0;
     if (esh_read_file(path, &text, &len) != 0)
         return -1;
-    buffer out = {0};
-    for (const char *p = text, *end = text + len; p < end;) {
+    size_t path_len = strlen(path);
+    char *temp_path = malloc(path_len + 5);
+    wchar_t *wide_temp = NULL, *wide = utf8_to_wide(path);
+    if (temp_path) {
+        memcpy(temp_path, path, path_len);
+        memcpy(temp_path + path_len, ".tmp", 5);
+        wide_temp = utf8_to_wide(temp_path);
+    }
+    output out = {wide_temp ? _wfopen(wide_temp, L"wb") : NULL, 0};
+    out.failed = !out.file || !wide;
+    for (const char *p = text, *end = text + len; p < end && !out.failed;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         const char *line_end = nl ? nl + 1 : end;
         size_t line_len = (size_t)(line_end - p);
@@ -120,16 +115,13 @@ int junit_polish(const char *path, const scenario_outcome *outcomes, size_t n)
         p = line_end;
     }
     free(text);
-    if (out.failed) {
-        free(out.data);
-        return -1;
-    }
-    wchar_t *wide = utf8_to_wide(path);
-    FILE *f = wide ? _wfopen(wide, L"wb") : NULL;
+    if (out.file && fclose(out.file) != 0)
+        out.failed = 1;
+    int rc = !out.failed && MoveFileExW(wide_temp, wide, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+    if (rc != 0 && wide_temp)
+        DeleteFileW(wide_temp);
+    free(temp_path);
+    free(wide_temp);
     free(wide);
-    int rc = f && fwrite(out.data, 1, out.len, f) == out.len ? 0 : -1;
-    if (f && fclose(f) != 0)
-        rc = -1;
-    free(out.data);
     return rc;
 }
