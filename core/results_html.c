@@ -202,6 +202,27 @@ static void write_cell(FILE *out, const rdiff_row *row, size_t h)
     fputs("</td>", out);
 }
 
+static int has_rows(const rdiff *d, const char *scenario)
+{
+    for (size_t r = 0; r < d->nrows; r++)
+        if (strcmp(d->rows[r].scenario, scenario) == 0)
+            return 1;
+    return 0;
+}
+
+/* The scenario I of host H appeared earlier: in an earlier host, or earlier in its file. */
+static int listed_before(const rdiff *d, size_t host, size_t index)
+{
+    const char *name = d->hosts[host].file->scenarios[index].name;
+    for (size_t h = 0; h <= host; h++) {
+        size_t end = h < host ? d->hosts[h].file->nscenarios : index;
+        for (size_t i = 0; i < end; i++)
+            if (strcmp(d->hosts[h].file->scenarios[i].name, name) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 void rdiff_write_html(FILE *out, const rdiff *d, const char *link_base)
 {
     size_t differing = d->ndiffering - d->nracy;
@@ -255,6 +276,14 @@ void rdiff_write_html(FILE *out, const rdiff *d, const char *link_base)
             write_cell(out, row, h);
         fputs("</tr>\n", out);
     }
+    /* Scenarios no host ran a step of (skipped everywhere, or stopped before step 1) still
+     * get their row, so the page lists every scenario of every file. */
+    for (size_t h = 0; h < d->nhosts; h++)
+        for (size_t i = 0; i < d->hosts[h].file->nscenarios; i++) {
+            const char *name = d->hosts[h].file->scenarios[i].name;
+            if (!has_rows(d, name) && !listed_before(d, h, i))
+                write_scenario_row(out, d, name, link_base);
+        }
     fputs("</tbody></table>\n<script>", out);
     fputs(script_tail, out);
     fputs("</script>\n</body></html>\n", out);

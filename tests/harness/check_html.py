@@ -36,6 +36,11 @@ def read_results(path):
     return steps
 
 
+def read_scenarios(path):
+    with open(path, encoding="utf-8") as f:
+        return [line.split("\t")[1] for line in f if line.startswith("scenario\t")]
+
+
 class Page(html.parser.HTMLParser):
     """The matrix rows: scenario, index, its link and its cells (class, code, branch, text)."""
 
@@ -140,6 +145,13 @@ def main():
     for row in dom.rows:
         if "scenario" in row["class"] and not (row["href"] and re.search(r"#L[0-9]+$", row["href"])):
             fail("the scenario row %s links to no line: %r" % (row["scenario"], row["href"]))
+    # Every scenario of every file has its row, also one no host ran a step of (a skip).
+    listed = [r["scenario"] for r in dom.rows if "scenario" in r["class"]]
+    names = []
+    for path in results:
+        names += [n for n in read_scenarios(path) if n not in names]
+    if sorted(listed) != sorted(names):
+        fail("the page's scenario rows %r are not the scenarios of the results %r" % (listed, names))
 
     with tempfile.TemporaryDirectory() as profile:
         shot = chromium(binary, profile, "--hide-scrollbars", "--window-size=1400,900",

@@ -113,15 +113,17 @@ harness_run_test(NAME harness.diff_cut_results EXIT 2
 # diff --html: the matrix as one page, loaded in headless Chromium (Debian's chromium,
 # installed by ci/setup-debian.sh): no console message, every cell as the results say, and a
 # screenshot (matrix.png beside the page).
+# The last column is harness.run_outputs' run against esh-testdll: other scenarios, failures
+# and a skip (a scenario row with no step).
 set(_page_results ${_results}/results-ws2022-x64.txt ${_results}/results-ws2025-x64.txt
-    ${_results}/results-model-x64.txt ${_results}/partial-ws2022-x64.txt)
+    ${_results}/results-model-x64.txt ${_results}/partial-ws2022-x64.txt ${_out}/outputs.results)
 harness_run_test(NAME harness.diff_html EXIT 1
   ARGS diff --html ${_out}/matrix.html --link-base https://example.invalid/blob/HEAD/ ${_page_results}
   STDOUT "end-backup-twice #3 JetEndExternalBackupInstance" STDERR EMPTY
-  PROPERTIES FIXTURES_SETUP harness_html)
+  PROPERTIES FIXTURES_SETUP harness_html FIXTURES_REQUIRED harness_outputs)
 harness_run_test(NAME harness.diff_html_unwritable EXIT 2
   ARGS diff --html ${_out}/no-such-folder/m.html ${_page_results}
-  STDERR "cannot write --html [^\n]*no-such-folder.m.html")
+  STDERR "cannot write --html [^\n]*no-such-folder.m.html" PROPERTIES FIXTURES_REQUIRED harness_outputs)
 if(CMAKE_CROSSCOMPILING AND Python3_FOUND AND NOT CMAKE_CROSSCOMPILING_EMULATOR MATCHES "skip-test.sh")
   find_program(ESH_CHROMIUM NAMES chromium chromium-browser)
   if(NOT ESH_CHROMIUM)
