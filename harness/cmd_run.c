@@ -29,7 +29,8 @@ static void usage(FILE *out)
             "  --workdir ROOT     where the working directories go (default %%TEMP%%)\n"
             "  --keep-workdirs    keep each scenario's working directory\n"
             "  -v                 print every step: FILE:LINE, function, code, and the working directory\n"
-            "  exit 0: every scenario passed; 1: some failed; 2: bad input or usage (nothing was run)\n");
+            "  exit 0: every scenario passed; 1: some failed; 2: bad input or usage (refused before the\n"
+            "  first scenario), or an output that could not be written at the end\n");
 }
 
 static int glob_match(const char *pattern, const char *name)
