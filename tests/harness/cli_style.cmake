@@ -164,3 +164,15 @@ if(Python3_FOUND)
             -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake
             ${Python3_EXECUTABLE} ${CMAKE_SOURCE_DIR}/ci/check-docs.py ${CMAKE_SOURCE_DIR}/tests/corpus/docs/eaten-recipe.md)
 endif()
+
+# The README's Linux recipes, as written: the binaries by hand, recording an application under
+# Wine (tests/shim's shim_client.exe stands in for it), and replaying what was recorded.
+if(CMAKE_CROSSCOMPILING AND ESH_WINE AND Python3_FOUND AND TARGET esentmodel
+   AND TARGET esentshim AND NOT CMAKE_CROSSCOMPILING_EMULATOR MATCHES "skip-test.sh")
+  add_test(NAME docs.readme_linux_recipes
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/readme_recipes.py ${CMAKE_SOURCE_DIR}/README.md
+            ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/scenarios $<TARGET_FILE:shim_client>
+            ${CMAKE_CURRENT_BINARY_DIR}/readme-recipes)
+  set_tests_properties(docs.readme_linux_recipes PROPERTIES ENVIRONMENT "${ESH_TEST_ENV}"
+    FIXTURES_REQUIRED wine TIMEOUT 300)
+endif()
