@@ -95,13 +95,14 @@ if(TARGET esentshim)
   harness_run_test(NAME harness.run_shim_marked EXIT 0
     ARGS run --shim --esent ${_dll} --results ${_out}/shim.results --junit ${_out}/shim.junit.xml
          --filter create-stop-read pass.scn
-    STDOUT "\nesent-harness: every call goes through the shim [^\n]*esentshim.dll, which records a trace per scenario\n")
+    STDOUT "\nesent-harness: every call goes through the shim [^\n]*esentshim.dll, which records a trace per scenario\n"
+    PROPERTIES FIXTURES_SETUP harness_shim_marked)
   if(Python3_FOUND AND NOT CMAKE_CROSSCOMPILING_EMULATOR MATCHES "skip-test.sh")
     add_test(NAME harness.run_shim_marked_in_results
       COMMAND ${Python3_EXECUTABLE} -c
         "import re, sys; t = open(sys.argv[1], encoding='utf-8').read(); j = open(sys.argv[2], encoding='utf-8').read(); sys.exit(0 if re.search(r'^harness\\tshim\\t.*esentshim\\.dll$', t, re.M) and re.search(r'<testsuite name=\"esent-harness against [^\"]*, through esentshim.dll\"', j) else 'no shim mark:\\n' + t + j)"
         ${_out}/shim.results ${_out}/shim.junit.xml)
-    set_tests_properties(harness.run_shim_marked_in_results PROPERTIES DEPENDS harness.run_shim_marked)
+    set_tests_properties(harness.run_shim_marked_in_results PROPERTIES FIXTURES_REQUIRED harness_shim_marked)
   endif()
 endif()
 
