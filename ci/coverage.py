@@ -14,10 +14,10 @@ JetGetLogInfo ~ JetGetLogInfoInstance2W). Code names compare without case and wi
 the JET_ prefix (the docs write JET_errInvalidgrbit and JET_errBackupAbortByCaller).
 Exit 1 if a row is unaccounted or fewer than --min-percent (70) are asserted.
 
---markdown prints the README's table between <!-- coverage:begin --> and <!-- coverage:end -->;
+--markdown prints the table of docs/suite.md between <!-- coverage:begin --> and <!-- coverage:end -->;
 --check FILE verifies that FILE holds exactly that table (exit 1 with a diff when stale).
 
-usage: coverage.py [--reference DIR] [--markdown | --check README.md] [PATH...]   (default PATH: scenarios/)
+usage: coverage.py [--reference DIR] [--markdown | --check docs/suite.md] [PATH...]   (default PATH: scenarios/)
 """
 import argparse
 import collections
@@ -113,8 +113,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--reference', default=os.path.join(os.path.dirname(ROOT), 'shared', 'reference'))
     parser.add_argument('--codes', default=os.path.join(ROOT, 'core', 'tables', 'jet-codes.tsv'))
-    parser.add_argument('--markdown', action='store_true', help='print the README table')
-    parser.add_argument('--check', metavar='FILE', help='verify the README table in FILE is current')
+    parser.add_argument('--markdown', action='store_true', help='print the table of docs/suite.md')
+    parser.add_argument('--check', metavar='FILE', help='verify the table in FILE is current')
     parser.add_argument('--min-percent', type=float, default=70.0)
     parser.add_argument('-v', '--verbose', action='store_true', help='list every row')
     parser.add_argument('paths', nargs='*', default=[os.path.join(ROOT, 'scenarios')])

@@ -1,4 +1,4 @@
-"""A generated block of README.md: text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`
+"""A generated block of a Markdown page (docs/suite.md): text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`
 (markers included), written by a script from the scenario files. One place checks and
 rewrites such blocks for every script that generates one."""
 import difflib

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""The README's scenario list, generated from the scenario files (name, file, purpose).
+"""The scenario list of docs/suite.md, generated from the scenario files (name, file, purpose).
 
 Prints the Markdown block, between the markers <!-- scenarios:begin --> and
-<!-- scenarios:end -->, for the README. With --check FILE it verifies instead that FILE
+<!-- scenarios:end -->, for docs/suite.md. With --check FILE it verifies instead that FILE
 holds exactly that block and exits 1 (with a diff) when it is missing or stale, so the
 list is never written twice by hand.
 
-usage: scenario-index.py [--check README.md] [PATH...]   (default PATH: scenarios/)
+usage: scenario-index.py [--check docs/suite.md] [PATH...]   (default PATH: scenarios/)
 """
 import argparse
 import os

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Rewrite README.md's generated blocks (the scenario list and the coverage table) from
-the scenario files; the suite.readme_* tests check that they are current."""
+"""Rewrite the generated blocks of docs/suite.md (the scenario list and the coverage table)
+from the scenario files; the suite.readme_* tests check that they are current. (The blocks
+lived in README.md once, hence the names.)"""
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import readme_block  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
-readme = os.path.join(here, "..", "README.md")
+readme = os.path.join(here, "..", "docs", "suite.md")
 with open(readme, encoding="utf-8") as f:
     text = f.read()
 for script, args, name in (("scenario-index.py", [], "scenarios"), ("coverage.py", ["--markdown"], "coverage")):
@@ -18,4 +19,4 @@ for script, args, name in (("scenario-index.py", [], "scenarios"), ("coverage.py
     text = readme_block.replace(text, name, block)
 with open(readme, "w", encoding="utf-8") as f:
     f.write(text)
-print("README.md: generated blocks rewritten")
+print("docs/suite.md: generated blocks rewritten")

@@ -6,11 +6,24 @@
 #include "commands.h"
 #include "run.h"
 
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: esent-harness list [FILE|DIR]...\n"
+                 "  every scenario with FILE:LINE, its purpose and its skip / racy / expect markers\n"
+                 "  (no FILE|DIR: the scenarios folder beside the exe, else the source tree's)\n");
+}
+
 int cmd_list(int argc, char **argv)
 {
     for (int i = 0; i < argc; i++)
+        if (cli_is_help(argv[i])) {
+            usage(stdout);
+            return EXIT_PASS;
+        }
+    for (int i = 0; i < argc; i++)
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "usage: esent-harness list [FILE|DIR]...\n");
+            fprintf(stderr, "esent-harness list: unknown option '%s' (expected FILE or DIR)\n", argv[i]);
+            usage(stderr);
             return EXIT_USAGE;
         }
     scn_suite suite;
