@@ -2,7 +2,8 @@
 """Checks the evidence lines of the scenario files against the reference folder.
 
 Every `evidence: src PATH:LINES "..."` must name a file of ESE's repository at the pinned
-commit and lines within it (ci/ese-source-files.tsv, always checked). Every
+commit and lines within it (ci/ese-source-files.tsv, always checked); so must every
+citation written in the model's, shim's and harness's comments and in docs/ (`--tree`). Every
 `evidence: doc FILE "QUOTE"` must quote text that occurs in docs/FILE of the reference
 folder (white space normalised; HTML tags, `**` and markdown links reduced to their text on
 both sides); without the reference folder that part says plainly that it was skipped.
@@ -95,9 +96,39 @@ def check(paths, reference):
     return checked, errors
 
 
+TREE = ('model', 'shim', 'harness', 'core', 'docs', 'scenarios', 'tests/model')
+TEXT_FILES = re.compile(r'\.(c|h|md|scn|txt|py)$')
+
+
+def check_tree(dirs):
+    """(citations checked, errors) of the source citations written in comments and prose."""
+    files = ese_source.load_files()
+    checked = errors = 0
+    for top_dir in dirs:
+        for top, subdirs, names in os.walk(top_dir):
+            subdirs.sort()
+            for name in sorted(names):
+                if not TEXT_FILES.search(name):
+                    continue
+                path = os.path.join(top, name)
+                with open(path, encoding='utf-8', errors='replace') as f:
+                    text = f.read()
+                for number, where in ese_source.citations_in_text(text):
+                    checked += 1
+                    problem = ese_source.check_citation(where, files)
+                    if problem:
+                        print(f'{os.path.relpath(path, ROOT)}:{number}: error: citation {problem}')
+                        errors += 1
+    return checked, errors
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--reference', default=os.path.join(os.path.dirname(ROOT), 'shared', 'reference'))
+    parser.add_argument('--tree', action='store_true',
+                        help='also check the citations in the comments and docs of ' + ', '.join(TREE))
+    parser.add_argument('--tree-dir', action='append', metavar='DIR',
+                        help='check the citations in the text files under DIR (instead of the tree)')
     parser.add_argument('paths', nargs='*', default=[os.path.join(ROOT, 'scenarios')])
     args = parser.parse_args()
     reference = args.reference if os.path.isdir(os.path.join(args.reference, 'docs')) else None
@@ -105,6 +136,10 @@ def main():
         print(f'evidence-check: doc quotes skipped: no reference pages at {args.reference} (not present)')
     checked, errors = check(args.paths, reference)
     print(f'evidence-check: {checked} evidence lines checked, {errors} error(s)')
+    if args.tree or args.tree_dir:
+        cited, wrong = check_tree(args.tree_dir or [os.path.join(ROOT, d) for d in TREE])
+        print(f'evidence-check: {cited} source citations in comments and docs checked, {wrong} error(s)')
+        errors += wrong
     return 1 if errors else 0
 
 
