@@ -33,6 +33,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness_run  # noqa: E402
+import jet_code_table  # noqa: E402
 import readme_block  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -56,24 +57,11 @@ def family(function):
     return name
 
 
-def load_code_values(path):
-    """name key -> value, from the JET code table."""
-    values = {}
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            if line.startswith('#') or not line.strip():
-                continue
-            cols = line.rstrip('\n').split('\t')
-            values[re.sub(r'^jet_', '', cols[0].lower())] = int(cols[1])
-    return values
-
-
 def code_key_by(values):
     """The comparable key of a code name: its value when the table knows it."""
-    def key(code):
-        name = re.sub(r'^jet_', '', code.strip().lower())
-        return values.get(name, name)
-    return key
+    def code_key(code):
+        return values.get(jet_code_table.key(code), jet_code_table.key(code))
+    return code_key
 
 
 def collect(scenarios, code_key):
@@ -120,7 +108,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     harness_run.add_arguments(parser)
     parser.add_argument('--reference', default=os.path.join(os.path.dirname(ROOT), 'shared', 'reference'))
-    parser.add_argument('--codes', default=os.path.join(ROOT, 'core', 'tables', 'jet-codes.tsv'))
+    parser.add_argument('--codes', default=jet_code_table.PATH)
     parser.add_argument('--markdown', action='store_true', help='print the README table')
     parser.add_argument('--check', metavar='FILE', help='verify the README table in FILE is current')
     parser.add_argument('--min-percent', type=float, default=70.0)
@@ -134,12 +122,8 @@ def main():
         return 0
     with open(table, encoding='utf-8') as f:
         rows = [(r['function'], r['return_code']) for r in csv.DictReader(f, delimiter='\t')]
-    try:
-        scenarios = harness_run.list_suite(args.runner, args.harness, args.paths)['scenarios']
-    except harness_run.SuiteError as e:
-        print(e, file=sys.stderr)
-        return 2
-    code_key = code_key_by(load_code_values(args.codes))
+    scenarios = harness_run.suite_or_exit(args, args.paths)['scenarios']
+    code_key = code_key_by(jet_code_table.load(args.codes)[0])
     asserted, skipped, declared = collect(scenarios, code_key)
     result = account(rows, asserted, skipped, declared, code_key)
 

@@ -31,6 +31,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ese_source  # noqa: E402
 import harness_run  # noqa: E402
+import jet_code_table  # noqa: E402
 
 ROOT = ese_source.ROOT
 CODE_NAME = re.compile(r'\bJET_(?:err|wrn)[A-Za-z0-9]+')
@@ -129,18 +130,6 @@ class Page:
         return [u for u in self.units if quote in u['text']]
 
 
-def load_code_values(path):
-    values = {}
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            if line.startswith('#') or not line.strip():
-                continue
-            cols = line.rstrip('\n').split('\t')
-            values[cols[0].lower()] = int(cols[1])
-            values[re.sub(r'^jet_', '', cols[0].lower())] = int(cols[1])
-    return values
-
-
 def step_codes(step):
     return {alt['code'] for alt in step.get('alternatives', []) if not alt['any']}
 
@@ -156,7 +145,7 @@ def supported(suite, values):
                 f'step {step["function"] or step["kind"]} (line {step["line"]})'
             continue
         # A scenario supports what its steps expect and, when skipped, what it declares it covers.
-        every = {values.get(c['code'].lower()) for c in block['covers']} - {None}
+        every = {values.get(jet_code_table.key(c['code'])) for c in block['covers']} - {None}
         for s in block['steps']:
             every |= step_codes(s)
         yield ev, every, [s['text'] for s in block['steps']], True, f'scenario {block["name"]}'
@@ -173,13 +162,13 @@ def judge(units, codes, texts, scenario_level, values):
         return None, 'text that spans rows or paragraphs'
     found = []
     for u in units:
-        named = [values.get(c.lower()) for c in CODE_NAME.findall(u['text'])]
+        named = [values.get(jet_code_table.key(c)) for c in CODE_NAME.findall(u['text'])]
         if u['kind'] == 'flag':
             if any(u['subject'] in t for t in texts):
                 return 'parameter', None
             found.append(f'the description of {u["subject"]}, which no step here passes')
         elif u['kind'] == 'row':
-            if values.get(u['code'].lower()) in codes:
+            if values.get(jet_code_table.key(u['code'])) in codes:
                 return 'row', None
             found.append(f'the row for {u["code"]}')
         elif u['section'] in REMARKS:
@@ -214,14 +203,7 @@ def code_list(codes, names):
 def check(suite, reference, codes_table):
     """(counts, errors) over the evidence of SUITE; REFERENCE is None when the pages are absent."""
     files = ese_source.load_files()
-    values = load_code_values(codes_table)
-    names = {}
-    with open(codes_table, encoding='utf-8') as f:
-        for line in f:
-            if not line.startswith('#') and line.strip():
-                cols = line.rstrip('\n').split('\t')
-                if int(cols[1]) not in names or cols[2] == 'yes':
-                    names[int(cols[1])] = cols[0]
+    values, names = jet_code_table.load(codes_table)
     pages = {}
     counts = collections.Counter()
     errors = 0
@@ -296,18 +278,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     harness_run.add_arguments(parser)
     parser.add_argument('--reference', default=os.path.join(os.path.dirname(ROOT), 'shared', 'reference'))
-    parser.add_argument('--codes', default=os.path.join(ROOT, 'core', 'tables', 'jet-codes.tsv'))
+    parser.add_argument('--codes', default=jet_code_table.PATH)
     parser.add_argument('--tree', action='store_true',
                         help='also check the citations in the comments and docs of ' + ', '.join(TREE))
     parser.add_argument('--tree-dir', action='append', metavar='DIR',
                         help='check the citations in the text files under DIR (instead of the tree)')
     parser.add_argument('paths', nargs='*', default=[os.path.join(ROOT, 'scenarios')])
     args = parser.parse_args()
-    try:
-        suite = harness_run.list_suite(args.runner, args.harness, args.paths)
-    except harness_run.SuiteError as e:
-        print(e, file=sys.stderr)
-        return 2
+    suite = harness_run.suite_or_exit(args, args.paths)
     reference = args.reference if os.path.isdir(os.path.join(args.reference, 'docs')) else None
     counts, errors = check(suite, reference, args.codes)
     print(f'evidence-check: {counts["src"]} source citations checked')

@@ -111,11 +111,7 @@ def main():
     args = ap.parse_args()
     with open(args.index, encoding='utf-8') as f:
         text = f.read()
-    try:
-        suite = harness_run.list_suite(args.runner, args.harness, args.paths)
-    except harness_run.SuiteError as e:
-        print(e, file=sys.stderr)
-        return 2
+    suite = harness_run.suite_or_exit(args, args.paths)
     block, errors = render(suite, text)
     for e in errors:
         print(e, file=sys.stderr)

@@ -1,5 +1,6 @@
 """Starting esent-harness from the CI scripts, natively on Windows or through Wine."""
 import os
+import re
 import subprocess
 
 
@@ -31,7 +32,9 @@ def list_suite(runner, harness, paths):
     cmd = ([runner] if runner else []) + [harness, "list", "--format", "json"] + [windows_path(runner, p) for p in paths]
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, encoding="utf-8")
     if proc.returncode != 0:
-        raise SuiteError(proc.stderr.strip() or "esent-harness list exited %d" % proc.returncode)
+        # Wine's own diagnostics ("0084:fixme:hid:...") are not the parser's message.
+        message = "\n".join(l for l in proc.stderr.splitlines() if not re.match(r"^[0-9a-f]{4}:(fixme|err|warn|trace):", l))
+        raise SuiteError(message.strip() or "esent-harness list exited %d" % proc.returncode)
     suite = json.loads(proc.stdout)
     for block in suite["scenarios"] + suite["setups"]:
         block["file"] = local_path(runner, block["file"])
@@ -69,6 +72,16 @@ def evidence_by_block(suite):
             if key not in seen and written_in(ev) is block:
                 seen.add(key)
                 yield block, ev, step
+
+
+def suite_or_exit(args, paths):
+    """list_suite with the --harness/--runner ARGS; on bad input the parser's message and exit 2."""
+    try:
+        return list_suite(args.runner, args.harness, paths)
+    except SuiteError as e:
+        import sys
+        print(e, file=sys.stderr)
+        sys.exit(2)
 
 
 def add_arguments(parser):

@@ -67,11 +67,7 @@ def main():
     parser.add_argument('--check', metavar='FILE', help='verify the block in FILE is current')
     parser.add_argument('paths', nargs='*', default=[os.path.join(ROOT, 'scenarios')])
     args = parser.parse_args()
-    try:
-        scenarios = harness_run.list_suite(args.runner, args.harness, args.paths)['scenarios']
-    except harness_run.SuiteError as e:
-        print(e, file=sys.stderr)
-        return 2
+    scenarios = harness_run.suite_or_exit(args, args.paths)['scenarios']
     block = render(scenarios, args.paths)
     if not args.check:
         sys.stdout.write(block)

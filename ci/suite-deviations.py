@@ -20,7 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness_run import SuiteError, list_suite, run_harness, windows_path  # noqa: E402
+from harness_run import run_harness, suite_or_exit, windows_path  # noqa: E402
 
 # (deviation, scenarios): the named sequences, each broken where it matters.
 TARGETED = [
@@ -56,11 +56,7 @@ def main():
     ap.add_argument("--per-function", type=int, default=3)
     args = ap.parse_args()
 
-    try:
-        scenarios = list_suite(args.runner, args.harness, [args.scenarios])["scenarios"]
-    except SuiteError as e:
-        print("error    %s" % e, file=sys.stderr)
-        return 2
+    scenarios = suite_or_exit(args, [args.scenarios])["scenarios"]
     callers = {}
     for sc in scenarios:
         if sc["skip"] is not None or sc["racy"] is not None or sc["expect"] != "normal":
