@@ -34,8 +34,8 @@ import harness_run  # noqa: E402
 import jet_code_table  # noqa: E402
 
 ROOT = ese_source.ROOT
-CODE_NAME = re.compile(r'\bJET_(?:err|wrn)[A-Za-z0-9]+')
-ROW_CODE = re.compile(r'^\s*(?:<p>)?\s*(JET_(?:err|wrn)[A-Za-z0-9]+)\s*(?:</p>)?\s*$')
+CODE_NAME = re.compile(r'\b(?:JET_)?(?:err|wrn)[A-Z][A-Za-z0-9]*')
+ROW_CODE = re.compile(r'^\s*(?:<p>)?\s*((?:JET_)?(?:err|wrn)[A-Z][A-Za-z0-9]*)\s*(?:</p>)?\s*$')
 # Section titles of the pages in the languages the suite quotes.
 REMARKS = {'remarks', 'bemerkungen', 'hinweise', 'remarques', 'примечания', 'комментарии'}
 SECTIONS = REMARKS | {'parameters', 'parameter', 'return value', 'rückgabewert', 'requirements', 'anforderungen',
@@ -151,6 +151,12 @@ def supported(suite, values):
         yield ev, every, [s['text'] for s in block['steps']], True, f'scenario {block["name"]}'
 
 
+VERDICTS = {'row': 'the row of an expected code', 'paragraph': 'a paragraph naming an expected code',
+            'outcome': 'the sentence on success or failure', 'remarks': 'the Remarks',
+            'parameter': 'the description of an argument the step passes',
+            'description': "the function's description"}
+
+
 def judge(units, codes, texts, scenario_level, values):
     """(verdict, None) when the quote is about what it supports, else (None, where it is from).
 
@@ -200,7 +206,7 @@ def code_list(codes, names):
     return ', '.join(sorted(names.get(c, str(c)) for c in codes)) or 'no code (any)'
 
 
-def check(suite, reference, codes_table):
+def check(suite, reference, codes_table, verbose=False):
     """(counts, errors) over the evidence of SUITE; REFERENCE is None when the pages are absent."""
     files = ese_source.load_files()
     values, names = jet_code_table.load(codes_table)
@@ -241,6 +247,8 @@ def check(suite, reference, codes_table):
         verdict, why = judge(page.locate(quote), codes, texts, scenario_level, values)
         if verdict:
             counts[verdict] += 1
+            if verbose:
+                print(f'{at}: docs/{where}, from {VERDICTS[verdict]}, supports {what}')
             continue
         print(f'{at}: error: the quote from docs/{where} supports {what}, which expects {code_list(codes, names)}, '
               f'but it is from {why}: "{ev["text"]}"')
@@ -283,11 +291,12 @@ def main():
                         help='also check the citations in the comments and docs of ' + ', '.join(TREE))
     parser.add_argument('--tree-dir', action='append', metavar='DIR',
                         help='check the citations in the text files under DIR (instead of the tree)')
+    parser.add_argument('-v', '--verbose', action='store_true', help='say where on its page each accepted quote is from')
     parser.add_argument('paths', nargs='*', default=[os.path.join(ROOT, 'scenarios')])
     args = parser.parse_args()
     suite = harness_run.suite_or_exit(args, args.paths)
     reference = args.reference if os.path.isdir(os.path.join(args.reference, 'docs')) else None
-    counts, errors = check(suite, reference, args.codes)
+    counts, errors = check(suite, reference, args.codes, args.verbose)
     print(f'evidence-check: {counts["src"]} source citations checked')
     if reference is None:
         print(f'evidence-check: skipped: {counts["doc skipped"]} doc quotes not checked, the reference pages '
