@@ -113,19 +113,6 @@ def default_location(cli_value=None):
     return cli_value or os.environ.get('ESH_ESE_SOURCE') or ''
 
 
-def scenario_files(paths):
-    """Every .scn under the given files or folders (setups included), sorted by path."""
-    for path in paths:
-        if os.path.isdir(path):
-            for top, dirs, names in os.walk(path):
-                dirs.sort()
-                for name in sorted(names):
-                    if name.endswith('.scn'):
-                        yield os.path.join(top, name)
-        else:
-            yield path
-
-
 def citations_in_text(text):
     """(line number, single citation) of every `path:L1, L2-L3` citation in TEXT."""
     for number, line in enumerate(text.splitlines(), 1):
