@@ -14,6 +14,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INDEX = os.path.join(ROOT, 'docs', 'evidence-index.md')
 FILES = os.path.join(ROOT, 'ci', 'ese-source-files.tsv')
 REPOSITORY = 'microsoft/Extensible-Storage-Engine'
+# The short forms the suite no longer uses: letter tags (`B:2702`) and bare ESE file names
+# (`backup.cxx:2702`), which a reader cannot follow without a key.
+SHORT_FORM = re.compile(r'(?<![A-Za-z0-9_./-])((?:J|B|D|H|DEF|S|TM|T|pl)|[A-Za-z_][A-Za-z0-9_.]*\.(?:cxx|hxx|w|def|pl)):\d+')
 PAGE_ROW = re.compile(r'^\| `([^`]+)` \| ([^|]+?) \| ([^|]+?) \|\s*$')
 # A docs page key as the scenarios and comments write it: subject, language, saved form.
 PAGE_KEY = re.compile(r'(?<![A-Za-z0-9_./-])([A-Za-z][A-Za-z0-9_-]*\.(?:en|de|fr|ru)\.(?:md|txt))\b')

@@ -262,7 +262,8 @@ TEXT_FILES = re.compile(r'\.(c|h|md|scn|txt|py)$')
 
 def check_tree(dirs):
     """(citations checked, errors) of the source citations and docs page keys written in
-    comments and prose: a file and lines of ESE; a key with a row in docs/evidence-index.md."""
+    comments and prose: a file and lines of ESE, never a short form; a key with a row in
+    docs/evidence-index.md."""
     files = ese_source.load_files()
     with open(ese_source.INDEX, encoding='utf-8') as f:
         pages = ese_source.page_table(f.read())
@@ -283,6 +284,14 @@ def check_tree(dirs):
                         print(f'{os.path.relpath(path, ROOT)}:{number}: error: citation {problem}')
                         errors += 1
                 for number, line in enumerate(text.splitlines(), 1):
+                    for short in ese_source.SHORT_FORM.finditer(line):
+                        checked += 1
+                        named = [f for f in files if f.endswith('/' + short.group(1))]
+                        hint = (named[0] + short.group(0)[len(short.group(1)):] if len(named) == 1
+                                else 'dev/ese/src/ese/backup.cxx:2702-2709')
+                        print(f'{os.path.relpath(path, ROOT)}:{number}: error: `{short.group(0)}`: cite ESE by its '
+                              f'repository path and lines ({hint})')
+                        errors += 1
                     for key in ese_source.PAGE_KEY.findall(line):
                         checked += 1
                         if key not in pages:
