@@ -15,7 +15,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"run", cmd_run, "run [OPTIONS] [FILE|DIR]...      run scenarios, each in its own process"},
-    {"list", cmd_list, "list [FILE|DIR]...               every scenario with FILE:LINE, purpose and markers"},
+    {"list", cmd_list, "list [--format json] [FILE|DIR]... every scenario with FILE:LINE, purpose and markers"},
     {"err", cmd_err, "err CODE|NAME...                 name, value and meaning of a JET code"},
     {"diff", cmd_diff, "diff [OPTIONS] RESULTS RESULTS... steps whose codes differ between hosts"},
     /* Hidden: what `run` starts itself as (one scenario; the DLL's facts). */
