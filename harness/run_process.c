@@ -390,6 +390,12 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
     int crashed = !run->timed_out && !fatal[0] && (!done || run->exit_code != 0);
     size_t reached = have_crash && crash_step ? crash_step : step_reached(out, sc->nsteps, finished);
     const scn_location *where = reached >= 1 && reached <= sc->nsteps ? &sc->steps[reached - 1].loc : &sc->loc;
+    const char *reached_fn = reached >= 1 && reached <= sc->nsteps ? step_function(&sc->steps[reached - 1]) : "start";
+    /* expect: crash|hang names its step (docs/scenario-language.md): dying anywhere else fails. */
+    size_t want = sc->outcome_step;
+    const char *want_fn = want >= 1 && want <= sc->nsteps ? step_function(&sc->steps[want - 1]) : "start";
+    int expected_death = (sc->outcome == SCN_OUTCOME_CRASH && crashed && !done) ||
+                         (sc->outcome == SCN_OUTCOME_HANG && run->timed_out);
     if (!run->started)
         add_failure(out, &failures, &sc->loc, "%s", run->error);
     else if (fatal[0]) {
@@ -399,7 +405,7 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
         snprintf(out->detail, sizeof out->detail, "hang at step %lu", (unsigned long)reached);
         if (sc->outcome != SCN_OUTCOME_HANG)
             add_failure(out, &failures, where, "hang at step %lu (%s): no answer within %.1fs", (unsigned long)reached,
-                        reached ? step_function(&sc->steps[reached - 1]) : "start", run->seconds);
+                        reached_fn, run->seconds);
     } else if (crashed) {
         unsigned long code = have_crash ? crash_code : (unsigned long)run->exit_code;
         if (done)
@@ -411,12 +417,30 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
             add_failure(out, &failures, where, "%s", out->detail);
     }
     if (run->started && !fatal[0]) {
+        const char *what = sc->outcome == SCN_OUTCOME_CRASH ? "crash" : "hang";
         if (sc->outcome == SCN_OUTCOME_CRASH && !crashed)
-            add_failure(out, &failures, &sc->loc, "expected the process to crash; it %s",
-                        run->timed_out ? "hung" : "completed");
+            add_failure(out, &failures, &sc->loc, "expected the process to crash at step %lu (%s); it %s",
+                        (unsigned long)want, want_fn, run->timed_out ? "hung" : "completed");
+        else if (sc->outcome == SCN_OUTCOME_CRASH && done)
+            add_failure(out, &failures, &sc->loc, "expected the process to crash at step %lu (%s); it %s", (unsigned long)want,
+                        want_fn, out->detail);
         if (sc->outcome == SCN_OUTCOME_HANG && !run->timed_out)
-            add_failure(out, &failures, &sc->loc, "expected the process to hang; it %s",
-                        crashed ? "crashed" : "completed");
+            add_failure(out, &failures, &sc->loc, "expected the process to hang at step %lu (%s); it %s",
+                        (unsigned long)want, want_fn, crashed ? "crashed" : "completed");
+        if (expected_death && reached != want)
+            add_failure(out, &failures, where, "%s at step %lu (%s), but the scenario expects it at step %lu (%s)", what,
+                        (unsigned long)reached, reached_fn, (unsigned long)want, want_fn);
+        else if (expected_death)
+            /* Every step before the one that dies must have run and answered as expected
+             * (a wrong answer is already a failure above). */
+            for (size_t i = 0; i + 1 < want && i < sc->nsteps; i++)
+                if (!finished[i]) {
+                    add_failure(out, &failures, &sc->steps[i].loc,
+                                "%s: step %lu had not finished when step %lu (%s) ended the process in a %s",
+                                step_function(&sc->steps[i]), (unsigned long)(i + 1), (unsigned long)want, want_fn,
+                                what);
+                    break;
+                }
     }
     out->failure_text = failures.data;
     free(copy);
