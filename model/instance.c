@@ -490,24 +490,29 @@ JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
     inst->backup_allowed = 0; /* dev/ese/src/ese/jetapi.cxx:20937; stays cleared if the term fails */
     if (grbit & (M_bitTermStopBackup | M_bitTermAbrupt))
         (void)model_backup_cleanup(inst, 1); /* dev/ese/src/ese/jetapi.cxx:20943-20985, result ignored */
-    /* A pause with the API lock held, so a concurrent call can observe -1000: a term that is
-     * going to fail on a running backup "waits briefly" (MODEL_TERM_WAIT_MS) before it gives
-     * up; ESH_MODEL_TERM_DELAY_MS sets the pause of every term. */
-    int will_fail = inst->bk.in_progress && !(grbit & M_bitTermAbrupt);
-    unsigned long delay = model_env_ms("ESH_MODEL_TERM_DELAY_MS", will_fail ? MODEL_TERM_WAIT_MS : 0);
+    /* ESH_MODEL_TERM_DELAY_MS: an opt-in pause of the model's own (ESE has no pause before
+     * these checks), for tests of the lock; off unless set. */
+    unsigned long delay = model_env_ms("ESH_MODEL_TERM_DELAY_MS", 0);
     if (delay) {
         LeaveCriticalSection(&g_model_lock);
         Sleep(delay);
         EnterCriticalSection(&g_model_lock);
     }
-    if (inst->bk.in_progress && !(grbit & M_bitTermAbrupt)) {
-        /* the instance stays alive (dev/ese/src/ese/sysinit.cxx:500-510, dev/ese/src/ese/tm.cxx:1183-1192) */
+    /* ErrIsamTerm picks the term type (dev/ese/src/ese/tm.cxx:1164-1179): Dirty -> error, else
+     * Abrupt -> no-cleanup, else cleanup. INST::ErrINSTTerm refuses the two clean types while a
+     * backup runs (dev/ese/src/ese/sysinit.cxx:500-510; Abrupt and StopBackup ended it above)
+     * or while any transaction is open (dev/ese/src/ese/sysinit.cxx:597-607: TrxOldest, which
+     * a session joins at JetBeginTransaction, dev/ese/src/ese/dir.cxx:1859 and
+     * dev/ese/src/inc/pib.hxx:1252-1286). So JetTerm (Abrupt, dev/ese/src/ese/jetapi.cxx:22270)
+     * and JetTerm2(0) give -1059 too, where JetTerm2.en.md says "only if the
+     * JET_bitTermComplete is used". The failed term leaves the instance alive
+     * (dev/ese/src/ese/tm.cxx:1183-1192). */
+    int clean_type = !(grbit & M_bitTermDirty);
+    if (clean_type && inst->bk.in_progress) {
         inst->api_lock = LOCK_NONE;
         return inst->bk.surrogate ? M_errSurrogateBackupInProgress : JET_errBackupInProgress;
     }
-    /* JetTerm2.en.md: active transactions stop a Complete term ("This error occurs only if
-     * the JET_bitTermComplete is used"); an abrupt one rolls them back. */
-    if ((grbit & M_bitTermComplete) && !(grbit & M_bitTermAbrupt) && model_sessions_in_transaction(inst)) {
+    if (clean_type && model_sessions_in_transaction(inst)) {
         inst->api_lock = LOCK_NONE;
         return JET_errTooManyActiveUsers;
     }

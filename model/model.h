@@ -38,11 +38,6 @@
 #define MODEL_DEFAULT_PAGE_SIZE 8192u  /* the model's default; the docs say 4096 */
 #define MODEL_DEFAULT_LOG_KB 128u      /* the model's log file size unless JET_paramLogFileSize */
 #define MODEL_NEW_DB_PGNO_LAST 30u     /* data pages of a new database (plus 2 header pages) */
-/* How long restore and a failing JetTerm2 hold the instance's API lock by default, so that a
- * second thread's calls land inside the window (ESH_MODEL_RESTORE_DELAY_MS and
- * ESH_MODEL_TERM_DELAY_MS override them; 0 turns them off). */
-#define MODEL_RESTORE_WAIT_MS 250u
-#define MODEL_TERM_WAIT_MS 250u
 
 typedef enum model_mode { MODE_NOSET, MODE_ONEINST, MODE_MULTIINST } model_mode;
 

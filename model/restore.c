@@ -2,8 +2,8 @@
  * trailer page, and log generations) back and "recovers" (rewrites the checkpoint and starts
  * a new current log). While it runs the instance holds fAPIRestoring, so a concurrent call on
  * it gets -506 (dev/ese/src/ese/jetapi.cxx:4407-4410, 22180-22210). The model's API lock is released meanwhile; the
- * status callback (JET_PFNSTATUS) runs then, followed by a pause of MODEL_RESTORE_WAIT_MS
- * (ESH_MODEL_RESTORE_DELAY_MS overrides it). */
+ * status callback (JET_PFNSTATUS) runs then; ESH_MODEL_RESTORE_DELAY_MS adds an opt-in pause
+ * of the model's own there (ESE's restore has none: its window is the recovery's real work). */
 #include "model.h"
 
 #include <stdlib.h>
@@ -19,7 +19,7 @@ static void restoring_pause(JET_PFNSTATUS pfn, JET_SNT snt)
         pfn(0, JET_snpRestore, snt, snt == JET_sntProgress ? &prog : NULL);
     }
     if (snt == JET_sntBegin) {
-        unsigned long delay = model_env_ms("ESH_MODEL_RESTORE_DELAY_MS", MODEL_RESTORE_WAIT_MS);
+        unsigned long delay = model_env_ms("ESH_MODEL_RESTORE_DELAY_MS", 0);
         if (delay)
             Sleep(delay);
     }

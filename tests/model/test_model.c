@@ -32,7 +32,7 @@ static void *fn(const char *name)
 #define INST_NIL (~(U)0)
 enum {
     paramSystemPath = 0, paramLogFilePath = 2, paramRecovery = 34, paramDatabasePageSize = 64,
-    bitEndNormal = 1, bitEndAbort = 2, bitTruncateDone = 0x100, bitTermComplete = 1, bitTermAbrupt = 2,
+    bitEndNormal = 1, bitEndAbort = 2, bitTruncateDone = 0x100, bitTermComplete = 1, bitTermAbrupt = 2, bitTermDirty = 8,
 };
 #define PAGE 8192u
 
@@ -409,9 +409,13 @@ static void test_term_with_transaction(void **state)
     assert_int_equal(J2("JetCommitTransaction", l.sesid, 0), -1054);
     assert_int_equal(J1("JetBeginTransaction", l.sesid), 0);
     assert_int_equal(J2("JetTerm2", l.inst, bitTermComplete), -1059);
+    /* JetTerm (Abrupt) and JetTerm2(0) are refused too (dev/ese/src/ese/sysinit.cxx:597-607);
+     * each failed term leaves the instance alive. */
+    assert_int_equal(J2("JetTerm2", l.inst, 0), -1059);
+    assert_int_equal(J1("JetTerm", l.inst), -1059);
     assert_int_equal(J2("JetRollback", l.sesid, 0), 0);
     assert_int_equal(J1("JetBeginTransaction", l.sesid), 0);
-    assert_int_equal(J1("JetTerm", l.inst), 0); /* abrupt: rolled back */
+    assert_int_equal(J2("JetTerm2", l.inst, bitTermDirty), -1116); /* error type: no check */
     assert_int_equal(J1("JetBeginTransaction", l.sesid), -1104);
 }
 
