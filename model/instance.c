@@ -551,11 +551,20 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
     if (grbit & ~known)
         return JET_errInvalidGrbit; /* dev/ese/src/ese/jetapi.cxx:22342-22345 */
     if (grbit & M_bitStopServiceResume) {
-        if (inst->stop_service)
-            return JET_errClientRequestToStopJetService; /* dev/ese/src/ese/jetapi.cxx:22350-22376 */
-        inst->stop_service_bits &= ~(grbit & ~M_bitStopServiceResume);
-        if ((grbit & ~M_bitStopServiceResume) == 0)
-            inst->stop_service_bits = 0;
+        /* Resume with named bits resumes those; Resume alone expands to what was stopped,
+         * m_grbitStopped, which StopServiceAll marks with an internal bit and the old
+         * JetStopServiceInstance leaves alone (dev/ese/src/ese/jetapi.cxx:22356-22364, 22310,
+         * 22584). A non-resumable user bit is -900, any other non-resumable bit (the internal
+         * one) -1329 (dev/ese/src/ese/jetapi.cxx:22366-22376); m_fStopJetService is never
+         * cleared, so a resume after All that names BackgroundUserTasks succeeds and the
+         * instance stays stopped. */
+        const JET_GRBIT resumable = M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches;
+        JET_GRBIT target = (grbit & ~M_bitStopServiceResume) ? grbit & ~M_bitStopServiceResume : inst->stop_service_bits;
+        if ((target & ~resumable) & known)
+            return JET_errInvalidGrbit;
+        if (target & ~resumable)
+            return JET_errClientRequestToStopJetService;
+        inst->stop_service_bits &= ~target; /* dev/ese/src/ese/jetapi.cxx:22384-22437 */
         return JET_errSuccess;
     }
     if ((grbit & M_bitStopServiceStopAndEmitLog) && grbit != M_bitStopServiceStopAndEmitLog)
@@ -564,8 +573,11 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
      * (dev/ese/src/ese/jetapi.cxx:22532 versus dev/ese/src/ese/jetapi.cxx:5142): fail-fast, as in ESE. */
     if (!inst->initialized && (grbit == 0 || (grbit & M_bitStopServiceQuiesceCaches)))
         model_fail_fast();
+    if (grbit == M_bitStopServiceStopAndEmitLog)
+        return JET_errSuccess; /* ErrLGStopAndEmitLog: m_grbitStopped untouched (dev/ese/src/ese/jetapi.cxx:22443-22451) */
     if (grbit == 0) { /* StopServiceAll (dev/ese/src/ese/jetapi.cxx:22460-22468, 22574-22586) */
-        inst->stop_service_bits |= M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches;
+        inst->stop_service_bits |= M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches |
+                                   M_bitStopServiceAllInternal;
         inst->stop_service = 1;
         return JET_errSuccess;
     }

@@ -30,6 +30,8 @@
 #define M_bitStopServiceQuiesceCaches 0x4u
 #define M_bitStopServiceStopAndEmitLog 0x8u
 #define M_bitStopServiceResume 0x80000000u
+/* ESE's own mark of a StopServiceAll in m_grbitStopped, never a user bit (dev/ese/src/ese/jetapi.cxx:22327) */
+#define M_bitStopServiceAllInternal 0x1u
 #define M_bitDbOverwriteExisting 0x200u
 
 #define MODEL_MAX_INSTANCES 16   /* ESE's default JET_paramMaxInstances */
@@ -93,7 +95,8 @@ typedef struct model_inst {
     int initialized;          /* m_fJetInitialized */
     model_api_lock api_lock;
     int stop_service;         /* m_fStopJetService */
-    unsigned long stop_service_bits; /* partial StopServiceInstance2 bits (not -1329) */
+    unsigned long stop_service_bits; /* m_grbitStopped: BackgroundUserTasks, QuiesceCaches and
+                                        M_bitStopServiceAllInternal */
     int backup_allowed;       /* m_fBackupAllowed */
     int full_backup_done;     /* a full backup ended normally (for Incremental, dev/ese/src/ese/backup.cxx:827-837) */
     int has_name;

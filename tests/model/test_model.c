@@ -430,8 +430,21 @@ static void test_stop_service(void **state)
     assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), 0); /* partial stop: not -1329 */
     assert_int_equal(J1("JetStopServiceInstance", l.inst), 0);
     assert_int_equal(J1("JetEndExternalBackupInstance", l.inst), -1329);
+    /* The old stop sets only m_fStopJetService: Resume alone resumes the background tasks
+     * (m_grbitStopped) and succeeds; the instance stays stopped. */
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u | 0x8), -900);
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u), 0);
+    assert_int_equal(J1("JetEndExternalBackupInstance", l.inst), -1329);
+
+    /* After All: Resume alone meets the internal All bit (-1329); Resume with named bits
+     * resumes them (0), and the instance stays stopped. */
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0), 0);
     assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u), -1329);
-    assert_int_equal(J2("JetTerm2", l.inst, bitTermAbrupt), 0); /* term ignores the stop */
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u | 0x2), 0);
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u | 0x4), 0);
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u), -1329);
+    assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), -1329);
+    assert_int_equal(J2("JetTerm2", l.inst, bitTermAbrupt), 0);
 }
 
 typedef struct backup_set {
