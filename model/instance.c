@@ -184,8 +184,6 @@ void model_free_inst(model_inst *inst)
             g_insts[i] = NULL;
     if (inst->bk.file.in_use && inst->bk.file.handle != INVALID_HANDLE_VALUE)
         CloseHandle(inst->bk.file.handle);
-    free(inst->bk.gen_copied);
-    inst->bk.gen_copied = NULL;
     inst->signature = MODEL_INST_FREED;
     model_inst **grown = realloc(g_graveyard, (g_graveyard_count + 1) * sizeof *grown);
     if (grown) {

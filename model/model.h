@@ -81,7 +81,8 @@ typedef struct model_backup {
     int logs_prepared;        /* the log was rolled for this backup */
     unsigned long copy_mic, copy_mac;     /* logs to copy: [mic, mac) */
     unsigned long delete_mic, delete_mac; /* logs TruncateLog deletes: [mic, mac) */
-    unsigned char *gen_copied;            /* per generation in [copy_mic, copy_mac) */
+    uint64_t gen_copy_done;               /* m_cGenCopyDone: the SUM of the generations in
+                                             [copy_mic, copy_mac) read whole and closed */
     model_backup_file file;
 } model_backup;
 

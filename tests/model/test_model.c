@@ -306,8 +306,19 @@ static void test_read_and_open_checks(void **state)
     assert_int_equal(J5("JetReadFileInstance", l.inst, hf, buf, PAGE, &got), 0); /* later reads may be 1 page */
     assert_int_equal(J4("JetGetLogInfoInstanceA", l.inst, NULL, 0, &got), -521); /* a file is open */
     assert_int_equal(J2("JetCloseFileInstance", l.inst, hf), 0);
-    assert_int_equal(J5("JetReadFileInstance", l.inst, 0, buf, PAGE, &got), 0); /* slot 0, closed: 0 bytes */
+    /* Slot 0 after a close is an empty non-database: the log path's first-read minimum of two
+     * pages applies, then 0 bytes (dev/ese/src/ese/backup.cxx:2747-2755, 3131-3138). */
+    assert_int_equal(J5("JetReadFileInstance", l.inst, 0, buf, PAGE, &got), -1003);
+    got = 7;
+    assert_int_equal(J5("JetReadFileInstance", l.inst, 0, buf, 2 * PAGE, &got), 0);
     assert_int_equal(got, 0);
+#ifdef _WIN64
+    /* The slot is (INT)hfFile: a handle whose low 32 bits are 0 is slot 0 (dev/ese/src/ese/backup.cxx:2690). */
+    got = 7;
+    assert_int_equal(J5("JetReadFileInstance", l.inst, (uintptr_t)1 << 32, buf, 2 * PAGE, &got), 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(J2("JetCloseFileInstance", l.inst, (uintptr_t)1 << 32), -1003);
+#endif
     /* A log opened but not read to its end is not copied: TruncateLog -> -616. */
     char logs[4096];
     unsigned long cb = 0;
