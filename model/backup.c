@@ -90,7 +90,7 @@ static JET_ERR build_multisz(WCHAR (*names)[MODEL_NAME_MAX], int n, WCHAR **pwsz
 }
 
 /* The prologue P, then the checks every backup call after Begin makes first, in this order:
- * a backup is running (-520: dev/ese/src/ese/backup.cxx:1954, 2141, 2702, 2964, 3161, 3504), and it was not
+ * a local backup is running (-520: dev/ese/src/ese/backup.cxx:1954, 2141, 2702, 2964, 3161, 3504), and it was not
  * stopped (-801: dev/ese/src/ese/backup.cxx:1958-1961, 2145-2148, 2706-2709, 3165-3168, 3508-3511; a plain
  * return, the backup stays). JetCloseFile has no stop check (dev/ese/src/ese/backup.cxx:2959-3153). */
 enum { STOP_ALLOWED, STOP_IS_ERROR };
@@ -99,7 +99,9 @@ static JET_ERR enter_backup(JET_INSTANCE instance, int stop, model_inst **pinst)
     JET_ERR err = model_enter(instance, pinst);
     if (err < 0)
         return err;
-    if (!(*pinst)->bk.in_progress)
+    /* m_fBackupInProgressLocal, which a surrogate Begin leaves false
+     * (dev/ese/src/ese/backup.cxx:1731-1732): a surrogate backup's calls get -520 too. */
+    if (!(*pinst)->bk.in_progress || (*pinst)->bk.surrogate)
         return JET_errNoBackup;
     if (stop == STOP_IS_ERROR && (*pinst)->bk.stop)
         return M_errBackupAbortByServer;

@@ -371,7 +371,10 @@ JET_ERR model_create_instance(JET_INSTANCE *pinstance, const WCHAR *name)
     g_mode = MODE_MULTIINST; /* dev/ese/src/ese/jetapi.cxx:21933-21936 */
     if (name && wcslen(name) >= MODEL_NAME_MAX)
         name = NULL;
-    /* Two unnamed instances collide too (dev/ese/src/ese/jetapi.cxx:3532-3536). */
+    /* ErrNewInst checks the instance limit first (dev/ese/src/ese/jetapi.cxx:3516-3521), then
+     * the name; two unnamed instances collide too (dev/ese/src/ese/jetapi.cxx:3523-3543). */
+    if (inst_count() >= MODEL_MAX_INSTANCES)
+        return JET_errTooManyInstances;
     for (int i = 0; i < MODEL_MAX_INSTANCES; i++) {
         const model_inst *o = g_insts[i];
         if (!o)

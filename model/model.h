@@ -74,7 +74,7 @@ typedef struct model_backup_file {
 
 typedef struct model_backup {
     int stop;                 /* m_fStopBackup */
-    int in_progress;          /* m_fBackupInProgressLocal */
+    int in_progress;          /* m_fBackupInProgressAny; Local is in_progress && !surrogate */
     int surrogate;
     int incremental;
     model_bk_status status;
