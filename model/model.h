@@ -17,11 +17,14 @@
 #define M_errDirtyShutdown (-1116)
 #define M_errFeatureNotAvailable (-1001)
 #define M_errDiskIO (-1022)
+#define M_errFileAlreadyExists (-1814)
 #define M_bitTermComplete 0x1u
 #define M_bitTermAbrupt 0x2u
 #define M_bitTermStopBackup 0x4u
 #define M_bitTermDirty 0x8u
 #define M_bitBackupIncremental 0x1u
+#define M_bitBackupAtomic 0x4u
+#define M_paramCreatePathIfNotExist 100u
 #define M_bitBackupSurrogate 0x20u
 #define M_bitInternalCopy 0x40u
 #define M_bitBackupEndNormal 0x1u
@@ -192,6 +195,9 @@ JET_ERR model_end_backup(JET_INSTANCE instance, JET_GRBIT grbit);
 JET_ERR model_backup_cleanup(model_inst *inst, int abnormal);
 
 /* ---- restore.c --------------------------------------------------------------------- */
+/* backup_set.c */
+JET_ERR model_backup_instance(JET_INSTANCE instance, const WCHAR *path, JET_GRBIT grbit, JET_PFNSTATUS pfn);
+
 JET_ERR model_restore_instance(JET_INSTANCE instance, const WCHAR *backup_dir, const WCHAR *dest,
                                JET_PFNSTATUS pfn);
 /* JetRestore / JetRestore2: the legacy form (ErrRUNINSTCheckAndSetOneInstMode,
