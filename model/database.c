@@ -34,8 +34,10 @@ JET_ERR model_begin_session(JET_INSTANCE instance, JET_SESID *psesid)
     JET_ERR err = model_enter(instance, &inst);
     if (err < 0)
         return err;
+    /* ErrIsamBeginSession only asserts psesid (dev/ese/src/ese/tm.cxx:65) and ErrPIBBeginSession
+     * writes through it (dev/ese/src/ese/pib.cxx:843): NULL faults, fail-fast. */
     if (!psesid)
-        return JET_errInvalidParameter;
+        model_fail_fast();
     model_session **grown = realloc(g_sessions, (g_session_count + 1) * sizeof *grown);
     model_session *s = calloc(1, sizeof *s);
     if (!grown || !s) {
@@ -72,7 +74,9 @@ int model_sessions_in_transaction(const model_inst *inst)
     return 0;
 }
 
-/* Transactions are levels only: the model keeps no data. ESE nests up to 7 levels. */
+/* Transactions are levels only: the model keeps no data. ErrIsamBeginTransaction
+ * (dev/ese/src/ese/tm.cxx:1706-1732) nests up to levelUserMost = 7
+ * (dev/ese/src/inc/daeconst.hxx:105), then -1103 (JET_errTransTooDeep); unsupported grbits are filtered, not refused. */
 JET_ERR model_begin_transaction(JET_SESID sesid)
 {
     model_session *s;
@@ -85,16 +89,41 @@ JET_ERR model_begin_transaction(JET_SESID sesid)
     return JET_errSuccess;
 }
 
-JET_ERR model_end_transaction(JET_SESID sesid, int commit)
+/* ErrIsamCommitTransaction (dev/ese/src/ese/tm.cxx:1755-1842): the grbit first (mask at
+ * dev/ese/src/ese/jetapi.cxx:6071; ForceNewLog, WaitAllLevel0Commit and WaitLastLevel0Commit each
+ * alone, and each only flushes or rolls the log without committing), then the level. */
+JET_ERR model_commit_transaction(JET_SESID sesid, JET_GRBIT grbit)
 {
-    (void)commit;
+    const JET_GRBIT lazy = 0x1, wait_last = 0x2, wait_all = 0x8, force_new_log = 0x10, redo_callback = 0x20;
+    model_session *s;
+    JET_ERR err = enter_session(sesid, &s);
+    if (err < 0)
+        return err;
+    if (grbit & ~(lazy | wait_last | wait_all | force_new_log | redo_callback))
+        return JET_errInvalidGrbit;
+    if (grbit & force_new_log) /* dev/ese/src/ese/tm.cxx:1772-1783 */
+        return grbit != force_new_log ? JET_errInvalidGrbit : model_files_roll_log(s->inst);
+    if (grbit & wait_all) /* dev/ese/src/ese/tm.cxx:1788-1799 */
+        return grbit != wait_all ? JET_errInvalidGrbit : JET_errSuccess;
+    if (grbit & wait_last) /* dev/ese/src/ese/tm.cxx:1804-1830 */
+        return grbit != wait_last ? JET_errInvalidGrbit : JET_errSuccess;
+    if (!s->trx_level)
+        return JET_errNotInTransaction; /* dev/ese/src/ese/tm.cxx:1832-1835 */
+    s->trx_level--;
+    return JET_errSuccess;
+}
+
+/* ErrIsamRollback (dev/ese/src/ese/tm.cxx:1884-2031): level 0 is -1054; JET_bitRollbackAll (0x1)
+ * rolls back every level. */
+JET_ERR model_rollback(JET_SESID sesid, JET_GRBIT grbit)
+{
     model_session *s;
     JET_ERR err = enter_session(sesid, &s);
     if (err < 0)
         return err;
     if (!s->trx_level)
         return JET_errNotInTransaction;
-    s->trx_level--;
+    s->trx_level = (grbit & 0x1) ? 0 : s->trx_level - 1;
     return JET_errSuccess;
 }
 

@@ -365,9 +365,9 @@ static long call(api_id id, const uintptr_t *slots)
         return model_begin_transaction(ARG(0, JET_SESID));
     case API_ID_JetCommitTransaction:
     case API_ID_JetCommitTransaction2:
-        return model_end_transaction(ARG(0, JET_SESID), 1);
+        return model_commit_transaction(ARG(0, JET_SESID), ARG(1, JET_GRBIT));
     case API_ID_JetRollback:
-        return model_end_transaction(ARG(0, JET_SESID), 0);
+        return model_rollback(ARG(0, JET_SESID), ARG(1, JET_GRBIT));
     case API_ID_JetGetVersion:
         return model_get_version(ARG(0, JET_SESID), ARG(1, unsigned long *));
     /* ---- streaming backup ---- */

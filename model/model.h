@@ -176,7 +176,8 @@ JET_ERR model_get_version(JET_SESID sesid, unsigned long *pversion);
 void model_sessions_end_for(model_inst *inst);
 int model_sessions_in_transaction(const model_inst *inst);
 JET_ERR model_begin_transaction(JET_SESID sesid);
-JET_ERR model_end_transaction(JET_SESID sesid, int commit);
+JET_ERR model_commit_transaction(JET_SESID sesid, JET_GRBIT grbit);
+JET_ERR model_rollback(JET_SESID sesid, JET_GRBIT grbit);
 
 /* ---- backup.c: the backup context (dev/ese/src/ese/backup.cxx:1628-4577) --------------------------------------- */
 JET_ERR model_begin_backup(JET_INSTANCE instance, JET_GRBIT grbit);
