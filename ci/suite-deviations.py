@@ -45,6 +45,10 @@ TARGETED = [
     ("JetReadFileInstance:JET_errSuccess:2", "read-closed-slot-first-read-minimum"),
     ("JetGetAttachInfoInstanceA:JET_errSuccess", "begin-surrogate"),
     ("JetCreateInstanceA:JET_errInstanceNameInUse:18", "create-instance-too-many"),
+    ("JetBackupInstanceA:JET_errSuccess", "backup-instance-folder-not-empty"),
+    ("JetRestoreInstanceA:JET_errInvalidPath", "restore-needs-backup-set"),
+    ("JetRollback:JET_errSuccess:2", "rollback-all-levels"),
+    ("JetCommitTransaction:JET_errNotInTransaction", "commit-grbits"),
 ]
 CODE = "JET_errInternalError"
 
