@@ -82,10 +82,8 @@ static JET_ERR check_folder(const WCHAR *dir, int incremental)
     DWORD attributes = GetFileAttributesW(dir);
     if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY))
         return JET_errInvalidPath;
-    WCHAR pattern[MODEL_NAME_MAX];
-    model_join(pattern, MODEL_NAME_MAX, dir, L"*");
     WIN32_FIND_DATAW fd;
-    HANDLE find = FindFirstFileW(pattern, &fd);
+    HANDLE find = model_find_first(dir, &fd);
     if (find == INVALID_HANDLE_VALUE)
         return JET_errSuccess;
     JET_ERR err = JET_errSuccess;

@@ -214,6 +214,8 @@ JET_ERR model_external_restore(const WCHAR *chk_path, const WCHAR *log_path, con
 /* Full path of a file or folder, relative to the current directory; 0 on failure. */
 int model_full_path(const WCHAR *path, WCHAR *out, size_t cch);
 void model_join(WCHAR *out, size_t cch, const WCHAR *dir, const WCHAR *name);
+/* FindFirstFileW over every entry of DIR. */
+HANDLE model_find_first(const WCHAR *dir, WIN32_FIND_DATAW *fd);
 void model_log_name(WCHAR *out, size_t cch, const model_inst *inst, unsigned long gen); /* 0 = current */
 JET_ERR model_ensure_dir(const WCHAR *dir);
 JET_ERR model_files_init(model_inst *inst);        /* checkpoint + current log (JetInit) */

@@ -57,10 +57,9 @@ static JET_ERR recover(model_inst *tmp, unsigned long newest_gen)
  * they were created, as their header records). */
 static JET_ERR copy_backup_folder(model_inst *tmp, const WCHAR *dir, const WCHAR *dest, unsigned long *newest)
 {
-    WCHAR pattern[MODEL_NAME_MAX], from[MODEL_NAME_MAX], to[MODEL_NAME_MAX];
-    model_join(pattern, MODEL_NAME_MAX, dir, L"*");
+    WCHAR from[MODEL_NAME_MAX], to[MODEL_NAME_MAX];
     WIN32_FIND_DATAW fd;
-    HANDLE find = FindFirstFileW(pattern, &fd);
+    HANDLE find = model_find_first(dir, &fd);
     if (find == INVALID_HANDLE_VALUE)
         return JET_errInvalidPath;
     JET_ERR err = JET_errSuccess;
