@@ -16,6 +16,8 @@ FILES = os.path.join(ROOT, 'ci', 'ese-source-files.tsv')
 REPOSITORY = 'microsoft/Extensible-Storage-Engine'
 PIN = re.compile(r'^Pinned commit: `([0-9a-f]{40})`', re.M)
 CITATION = re.compile(r'^((?:dev|test)/[A-Za-z0-9_.+/-]+):(\d+)(?:-(\d+))?$')
+# A citation in prose or a comment: the path once, then one or more lines or ranges.
+IN_TEXT = re.compile(r'(?<![A-Za-z0-9_./-])((?:dev|test)/[A-Za-z0-9_.+/-]*[A-Za-z0-9_]):(\d+(?:-\d+)?(?:, \d+(?:-\d+)?)*)')
 
 
 def pinned_commit(index=INDEX):
@@ -109,3 +111,11 @@ def line_count(data):
 
 def default_location(cli_value=None):
     return cli_value or os.environ.get('ESH_ESE_SOURCE') or ''
+
+
+def citations_in_text(text):
+    """(line number, single citation) of every `path:L1, L2-L3` citation in TEXT."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for m in IN_TEXT.finditer(line):
+            for lines in m.group(2).split(', '):
+                yield number, f'{m.group(1)}:{lines}'

@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Rewrite README.md's generated blocks (the scenario list and the coverage table) from
-the scenario files; the suite.readme_* tests check that they are current."""
+the scenario files, and docs/evidence-index.md's citation block; the suite.readme_* and
+suite.evidence_index tests check that they are current. The scripts read the scenarios
+through esent-harness's parser: --harness EXE [--runner WINE] (default: the mingw-x64
+build, through wine, when not on Windows)."""
+import argparse
 import os
+import shutil
 import subprocess
 import sys
 
@@ -9,13 +14,21 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import readme_block  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
-readme = os.path.join(here, "..", "README.md")
+root = os.path.dirname(here)
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ap.add_argument("--harness", default=os.path.join(root, "build", "mingw-x64", "harness", "esent-harness.exe"))
+ap.add_argument("--runner", default="" if os.name == "nt" else (shutil.which("wine64") or shutil.which("wine") or
+                                                              "/usr/lib/wine/wine64"))
+args = ap.parse_args()
+harness = ["--harness", args.harness] + (["--runner", args.runner] if args.runner else [])
+readme = os.path.join(root, "README.md")
 with open(readme, encoding="utf-8") as f:
     text = f.read()
-for script, args, name in (("scenario-index.py", [], "scenarios"), ("coverage.py", ["--markdown"], "coverage")):
-    block = subprocess.run([sys.executable, os.path.join(here, script)] + args, check=True,
+for script, extra, name in (("scenario-index.py", [], "scenarios"), ("coverage.py", ["--markdown"], "coverage")):
+    block = subprocess.run([sys.executable, os.path.join(here, script)] + harness + extra, check=True,
                            capture_output=True, text=True).stdout
     text = readme_block.replace(text, name, block)
 with open(readme, "w", encoding="utf-8") as f:
     f.write(text)
 print("README.md: generated blocks rewritten")
+subprocess.run([sys.executable, os.path.join(here, "evidence-index.py")] + harness, check=True)

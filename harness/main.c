@@ -16,7 +16,7 @@ static const struct command {
 } commands[] = {
     {"err", cmd_err, "err CODE|NAME...        name, value and meaning of a JET code"},
     {"run", cmd_run, "run [OPTIONS] [FILE|DIR]...  run scenarios, each in its own process (run --help)"},
-    {"list", cmd_list, "list [FILE|DIR]...       every scenario with FILE:LINE, purpose and markers"},
+    {"list", cmd_list, "list [--format json] [FILE|DIR]...  every scenario with FILE:LINE, purpose and markers"},
     {"diff", cmd_diff, "diff [--markdown] [--common] RESULTS RESULTS...  steps whose codes differ between hosts"},
     /* Hidden: what `run` starts itself as (one scenario; the DLL's facts). */
     {"__child", cmd_run_child, NULL},
