@@ -101,11 +101,13 @@ static JET_ERR check_folder(const WCHAR *dir, int incremental)
 static JET_ERR write_backup_set(JET_INSTANCE instance, const WCHAR *path, JET_GRBIT grbit, JET_PFNSTATUS pfn)
 {
     int incremental = (grbit & M_bitBackupIncremental) != 0;
-    /* No folder: only the logs are truncated (dev/ese/src/ese/backup.cxx:1386-1411). Nothing
-     * has set m_lgenCopyMac (dev/ese/src/ese/backup.cxx:1725, set only at 643), so
-     * ErrBKTruncateLog refuses with -521 (dev/ese/src/ese/backup.cxx:3522-3528). */
+    /* ErrIsamBackup completes the path first (dev/ese/src/ese/backup.cxx:937) with the CRT's
+     * _wfullpath (dev/ese/src/os/osfs.cxx:1126-1154), which completes an empty or NULL path to
+     * the current directory: so ErrBKBackup never sees the empty path of its log-truncation
+     * branch (dev/ese/src/ese/backup.cxx:1386-1411) from this API, and the backup goes to the
+     * current directory. */
     if (!path || !path[0])
-        return model_truncate_log(instance);
+        path = L".";
     WCHAR dir[MODEL_NAME_MAX];
     if (wcslen(path) >= MODEL_NAME_MAX - 1 || !model_full_path(path, dir, MODEL_NAME_MAX))
         return JET_errInvalidPath; /* dev/ese/src/ese/backup.cxx:1419-1422 */
