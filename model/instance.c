@@ -458,6 +458,14 @@ JET_ERR model_init(JET_INSTANCE *pinstance, const void *rstinfo, unsigned long c
         }
         if (pinstance)
             *pinstance = (JET_INSTANCE)inst;
+    } else if (*pinstance == 0 || *pinstance == JET_instanceNil) {
+        /* Multi-instance mode with no instance given: JetInitEx allocates an unnamed one
+         * (fAllocateInstance, dev/ese/src/ese/jetapi.cxx:21360, 21375-21376, 21420-21424),
+         * through ErrNewInst's limit and name checks. */
+        JET_ERR err = model_create_instance(pinstance, NULL);
+        if (err < 0)
+            return err;
+        inst = (model_inst *)*pinstance;
     } else {
         JET_ERR err = model_find_pinst(*pinstance, &inst);
         if (err < 0)
