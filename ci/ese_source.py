@@ -14,6 +14,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INDEX = os.path.join(ROOT, 'docs', 'evidence-index.md')
 FILES = os.path.join(ROOT, 'ci', 'ese-source-files.tsv')
 REPOSITORY = 'microsoft/Extensible-Storage-Engine'
+# The short forms the suite no longer uses: letter tags (`B:2702`) and bare ESE file names
+# (`backup.cxx:2702`), which a reader cannot follow without a key.
+SHORT_FORM = re.compile(r'(?<![A-Za-z0-9_./-])((?:J|B|D|H|DEF|S|TM|T|pl)|[A-Za-z_][A-Za-z0-9_.]*\.(?:cxx|hxx|w|def|pl)):\d+')
+PAGE_ROW = re.compile(r'^\| `([^`]+)` \| ([^|]+?) \| ([^|]+?) \|\s*$')
+# A docs page key as the scenarios and comments write it: subject, language, saved form.
+PAGE_KEY = re.compile(r'(?<![A-Za-z0-9_./-])([A-Za-z][A-Za-z0-9_-]*\.(?:en|de|fr|ru)\.(?:md|txt))\b')
 PIN = re.compile(r'^Pinned commit: `([0-9a-f]{40})`', re.M)
 CITATION = re.compile(r'^((?:dev|test)/[A-Za-z0-9_.+/-]+):(\d+)(?:-(\d+))?$')
 # A citation in prose or a comment: the path once, then one or more lines or ranges.
@@ -27,6 +33,17 @@ def pinned_commit(index=INDEX):
     if not m:
         raise ValueError(f'{index}: no "Pinned commit: `<40 hex digits>`" line')
     return m.group(1)
+
+
+def page_table(text):
+    """key -> (page name, language) from the hand-written table of docs pages of the index."""
+    pages = {}
+    section = text.split('## Documentation pages', 1)[-1].split('\n## ', 1)[0]
+    for line in section.splitlines():
+        m = PAGE_ROW.match(line)
+        if m:
+            pages[m.group(1)] = (m.group(2).strip(), m.group(3).strip())
+    return pages
 
 
 def load_files(path=FILES):

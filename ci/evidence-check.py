@@ -261,8 +261,12 @@ TEXT_FILES = re.compile(r'\.(c|h|md|scn|txt|py)$')
 
 
 def check_tree(dirs):
-    """(citations checked, errors) of the source citations written in comments and prose."""
+    """(citations checked, errors) of the source citations and docs page keys written in
+    comments and prose: a file and lines of ESE, never a short form; a key with a row in
+    docs/evidence-index.md."""
     files = ese_source.load_files()
+    with open(ese_source.INDEX, encoding='utf-8') as f:
+        pages = ese_source.page_table(f.read())
     checked = errors = 0
     for top_dir in dirs:
         for top, subdirs, names in os.walk(top_dir):
@@ -279,6 +283,21 @@ def check_tree(dirs):
                     if problem:
                         print(f'{os.path.relpath(path, ROOT)}:{number}: error: citation {problem}')
                         errors += 1
+                for number, line in enumerate(text.splitlines(), 1):
+                    for short in ese_source.SHORT_FORM.finditer(line):
+                        checked += 1
+                        named = [f for f in files if f.endswith('/' + short.group(1))]
+                        hint = (named[0] + short.group(0)[len(short.group(1)):] if len(named) == 1
+                                else 'dev/ese/src/ese/backup.cxx:2702-2709')
+                        print(f'{os.path.relpath(path, ROOT)}:{number}: error: `{short.group(0)}`: cite ESE by its '
+                              f'repository path and lines ({hint})')
+                        errors += 1
+                    for key in ese_source.PAGE_KEY.findall(line):
+                        checked += 1
+                        if key not in pages:
+                            print(f'{os.path.relpath(path, ROOT)}:{number}: error: docs page {key} has no row in '
+                                  f'the table of docs/evidence-index.md')
+                            errors += 1
     return checked, errors
 
 
@@ -308,7 +327,7 @@ def main():
               f'argument the step passes, {counts["description"]} from the function\'s description (scenario level)')
     if args.tree or args.tree_dir:
         cited, wrong = check_tree(args.tree_dir or [os.path.join(ROOT, d) for d in TREE])
-        print(f'evidence-check: {cited} source citations in comments and docs checked, {wrong} error(s)')
+        print(f'evidence-check: {cited} citations in comments and docs checked, {wrong} error(s)')
         errors += wrong
     print(f'evidence-check: {errors} error(s)')
     return 1 if errors else 0

@@ -25,9 +25,6 @@ import readme_block  # noqa: E402
 
 ROOT = ese_source.ROOT
 NAME = 'evidence-index'
-PAGE_ROW = re.compile(r'^\| `([^`]+)` \| ([^|]+?) \| ([^|]+?) \|\s*$')
-
-
 def evidence_lines(suite):
     """(kind, where, text, scenario or setup name, FILE:LINE) of every doc/src evidence line, once, named
     by the block whose text holds it: names, not line numbers, say where a citation is used,
@@ -38,17 +35,6 @@ def evidence_lines(suite):
             yield ev['kind'], ev['where'], ev['text'], block['name'], at
 
 
-def page_table(text):
-    """key -> (page name, language) from the hand-written table of docs pages."""
-    pages = {}
-    section = text.split('## Documentation pages', 1)[-1].split('\n## ', 1)[0]
-    for line in section.splitlines():
-        m = PAGE_ROW.match(line)
-        if m:
-            pages[m.group(1)] = (m.group(2).strip(), m.group(3).strip())
-    return pages
-
-
 def github_link(where, commit):
     path, first, last = ese_source.parse_citation(where)
     lines = f'L{first}' if first == last else f'L{first}-L{last}'
@@ -57,7 +43,7 @@ def github_link(where, commit):
 
 def render(suite, index_text):
     commit = ese_source.PIN.search(index_text).group(1)
-    pages = page_table(index_text)
+    pages = ese_source.page_table(index_text)
     src = collections.OrderedDict()
     docs = collections.OrderedDict()
     errors = []
