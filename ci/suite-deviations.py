@@ -48,6 +48,8 @@ TARGETED = [
     ("JetRestoreInstanceA:JET_errInvalidPath", "restore-needs-backup-set"),
     ("JetRollback:JET_errSuccess:2", "rollback-all-levels"),
     ("JetCommitTransaction:JET_errNotInTransaction", "commit-grbits"),
+    # A racy scenario's outcome outside every interleaving fails too.
+    ("JetGetAttachInfoInstanceA:JET_errSuccess:2", "backup-call-during-clean-term"),
 ]
 CODE = "JET_errInternalError"
 
