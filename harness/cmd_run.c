@@ -17,7 +17,10 @@ static int usage(void)
             "  (no FILE|DIR: the scenarios folder beside the exe, else the source tree's)\n"
             "  --esent PATH       the DLL to test (default %%SystemRoot%%\\System32\\esent.dll)\n"
             "  --shim             call through esentshim.dll (beside the exe), keeping each scenario's trace\n"
-            "  --traces DIR       where --shim writes <scenario>.trace.scn (default: the kept working directory)\n"
+            "  --traces DIR       where --shim writes <scenario>.trace.scn (an existing, writable folder;\n"
+            "                     default: the kept working directory)\n"
+            "  --map FROM=TO      replay a trace's root FROM (its name or recorded folder) in folder TO\n"
+            "                     (default: a folder of its name in the scenario's working directory)\n"
             "  --results FILE     write the results file (docs/results-format.md)\n"
             "  --junit FILE       write JUnit XML (cmocka's XML output)\n"
             "  --filter PATTERN   only scenarios whose name contains PATTERN, or matches it as a glob (* ?);\n"
@@ -75,11 +78,12 @@ static int parse_number(const char *text, double *value)
 }
 
 /* Options and paths in any order. Returns 0, -1 on a bad option, 1 for --help. */
-static int parse_options(int argc, char **argv, run_options *o, char **paths, int *npaths)
+static int parse_options(int argc, char **argv, run_options *o, char **paths, int *npaths, char **maps)
 {
     SYSTEM_INFO system;
     GetSystemInfo(&system);
     memset(o, 0, sizeof *o);
+    o->maps = maps;
     o->timeout = 30;
     o->jobs = system.dwNumberOfProcessors > 0 ? (int)system.dwNumberOfProcessors : 1;
     *npaths = 0;
@@ -102,6 +106,8 @@ static int parse_options(int argc, char **argv, run_options *o, char **paths, in
             o->esent = argv[++i];
         else if (strcmp(a, "--traces") == 0)
             o->traces = argv[++i];
+        else if (strcmp(a, "--map") == 0)
+            o->maps[o->nmaps++] = argv[++i];
         else if (strcmp(a, "--junit") == 0)
             o->junit = argv[++i];
         else if (strcmp(a, "--results") == 0)
@@ -194,11 +200,17 @@ int cmd_run(int argc, char **argv)
 {
     run_options options;
     int npaths = 0;
-    char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    int parsed = paths ? parse_options(argc, argv, &options, paths, &npaths) : -1;
+    char **paths = calloc((size_t)argc + 1, sizeof *paths), **maps = calloc((size_t)argc + 1, sizeof *maps);
+    int parsed = paths && maps ? parse_options(argc, argv, &options, paths, &npaths, maps) : -1;
     if (parsed != 0) {
         free(paths);
+        free(maps);
         return parsed == 1 ? (usage(), EXIT_PASS) : usage();
+    }
+    if (options.traces && run_check_traces_dir(options.traces) != 0) {
+        free(paths);
+        free(maps);
+        return EXIT_USAGE;
     }
     scn_suite suite;
     memset(&suite, 0, sizeof suite);
@@ -208,7 +220,7 @@ int cmd_run(int argc, char **argv)
     size_t n = 0;
     char started[32];
     utc_now(started, sizeof started);
-    if (suite_load(&suite, npaths, paths) != 0)
+    if (suite_load(&suite, npaths, paths) != 0 || suite_travel(&suite, options.maps, options.nmaps, 1) != 0)
         goto done;
 
     run_target target;
@@ -268,5 +280,6 @@ done:
     free(chosen);
     scn_suite_free(&suite);
     free(paths);
+    free(maps);
     return status;
 }
