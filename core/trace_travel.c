@@ -279,7 +279,7 @@ static int same_thread(const scn_step *a, const scn_step *b)
 /* Recorded thread ids become scenario threads (only when no step names a thread yet). */
 static size_t travel_threads(scn_scenario *sc, trace_notes *notes)
 {
-    unsigned long long tids[64];
+    unsigned long long *tids = NULL;
     size_t ntids = 0, rewrites = 0;
     for (size_t i = 0; i < sc->nsteps; i++)
         if (sc->steps[i].thread)
@@ -293,13 +293,12 @@ static size_t travel_threads(scn_scenario *sc, trace_notes *notes)
         while (k < ntids && tids[k] != r.tid)
             k++;
         if (k == ntids) {
-            if (ntids == sizeof tids / sizeof tids[0])
-                continue; /* more threads than this: they share the last name's order rules */
+            ESH_APPEND(tids, ntids);
             tids[ntids++] = r.tid;
+            if (k == 1)
+                note(notes, &sc->loc, "recorded thread %llu (the first to call) runs as the main thread", tids[0]);
             if (k > 0)
                 note(notes, &step->loc, "recorded thread %llu runs as thread t%lu", r.tid, (unsigned long)k + 1);
-            else
-                note(notes, &step->loc, "recorded thread %llu (the first to call) runs as the main thread", r.tid);
         }
         if (k > 0) {
             char name[24];
@@ -308,6 +307,7 @@ static size_t travel_threads(scn_scenario *sc, trace_notes *notes)
             rewrites++;
         }
     }
+    free(tids);
     return rewrites;
 }
 
@@ -458,7 +458,8 @@ static size_t travel_lists(scn_scenario *sc, trace_notes *notes)
         if (list && opens_backup_file(step)) {
             for (size_t i = 0; i < step->nargs; i++) {
                 scn_arg *arg = &step->args[i];
-                if (arg->kind != SCN_ARG_STRING || !arg->text || !arg->text[0])
+                /* ESENT lists full paths: a relative name is the application's own. */
+                if (arg->kind != SCN_ARG_STRING || !trace_path_is_absolute(arg->text))
                     continue;
                 char *base = esh_xstrdup(base_name(arg->text));
                 note(notes, &step->loc, "%s: \"%s\" replays as $%s[\"%s\"], the entry of that base name in "

@@ -34,7 +34,8 @@ static const char legacy_trace[] =
     "  JetGetLogInfoA(buf(40), 40, &pcbActual=87) -> JET_errBufferTooSmall (-1038)   # seq=12 tid=7 t=1.2\n"
     "  JetGetLogInfoA(buf(87), 87, &pcbActual=87) -> JET_errSuccess (0)   # seq=13 tid=7 t=1.3\n"
     "  JetOpenFileA(\"C:\\\\rec\\\\data\\\\app00001.log\", &hf2, &pulFileSizeLow=131072, &pulFileSizeHigh=0) -> JET_errSuccess (0)   # seq=14 tid=7 t=1.4\n"
-    "  JetSetSystemParameterA(null, null, JET_paramBaseName, 0, \"app\") -> JET_errSuccess (0)   # seq=15 tid=7 t=1.5\n";
+    "  JetSetSystemParameterA(null, null, JET_paramBaseName, 0, \"app\") -> JET_errSuccess (0)   # seq=15 tid=7 t=1.5\n"
+    "  JetOpenFileA(\"edb0fffff.log\", &hf3, &lo=0, &hi=0) -> JET_errMissingFileToBackup (-569)   # seq=16 tid=7 t=1.6\n";
 
 static char *step_text(const scn_scenario *sc, size_t number)
 {
@@ -136,7 +137,11 @@ static void test_legacy_trace_travels(void **state)
     /* Not a path: untouched. */
     assert_string_equal(step_text(sc, 15),
                         "JetSetSystemParameterA(null, null, JET_paramBaseName, 0, \"app\") -> JET_errSuccess (0)");
-    /* One thread: no prefixes, no ordering. */
+    /* A relative name is the application's own (ESENT lists full paths): as recorded. */
+    assert_string_equal(step_text(sc, 16),
+                        "JetOpenFileA(\"edb0fffff.log\", &hf3, &lo=0, &hi=0) -> JET_errMissingFileToBackup (-569)");
+    /* One thread: no prefixes, no ordering, no note about threads. */
+    assert_false(notes_have(&notes, "thread"));
     for (size_t i = 0; i < sc->nsteps; i++) {
         assert_null(sc->steps[i].thread);
         assert_int_equal(sc->steps[i].nafter, 0);
