@@ -146,7 +146,7 @@ static int same_char(char a, char b)
     return lower(a) == lower(b) || (is_sep(a) && is_sep(b));
 }
 
-static int same_path(const char *a, const char *b)
+int trace_path_same(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++)
         if (!same_char(*a, *b))
@@ -164,7 +164,7 @@ static size_t under(const char *path, const char *folder)
     return path[n] == '\0' || is_sep(path[n]) ? n : 0;
 }
 
-static const char *base_name(const char *path)
+const char *trace_path_base(const char *path)
 {
     const char *base = path;
     for (const char *p = path; *p; p++)
@@ -194,7 +194,7 @@ static char *root_name(const scn_scenario *sc, const char *folder)
 {
     char name[64];
     size_t n = 0;
-    const char *base = base_name(folder);
+    const char *base = trace_path_base(folder);
     if (!*base)
         base = folder;
     for (const char *p = base; *p && n < sizeof name - 1; p++) {
@@ -266,7 +266,7 @@ static int same_file(const scn_arg *a, const scn_arg *b)
 {
     if (a->kind != b->kind || (a->ref == NULL) != (b->ref == NULL) || (a->ref && strcmp(a->ref, b->ref) != 0))
         return 0;
-    return same_path(a->text, b->text);
+    return trace_path_same(a->text, b->text);
 }
 
 static int same_thread(const scn_step *a, const scn_step *b)
@@ -461,7 +461,7 @@ static size_t travel_lists(scn_scenario *sc, trace_notes *notes)
                 /* ESENT lists full paths: a relative name is the application's own. */
                 if (arg->kind != SCN_ARG_STRING || !trace_path_is_absolute(arg->text))
                     continue;
-                char *base = esh_xstrdup(base_name(arg->text));
+                char *base = esh_xstrdup(trace_path_base(arg->text));
                 note(notes, &step->loc, "%s: \"%s\" replays as $%s[\"%s\"], the entry of that base name in "
                      "the list line %d returns on this host", step->fn->name, arg->text, list, base, list_line);
                 free(arg->text);
@@ -533,7 +533,7 @@ static size_t travel_roots(scn_scenario *sc, trace_notes *notes)
                 if (arg->kind != SCN_ARG_STRING || !trace_path_is_absolute(arg->text) ||
                     (folder = folder_of(arg->text)) == NULL)
                     continue;
-                while (k < nfolders && !same_path(folders[k], folder))
+                while (k < nfolders && !trace_path_same(folders[k], folder))
                     k++;
                 if (k < nfolders) {
                     free(folder);

@@ -42,5 +42,9 @@ void trace_notes_free(trace_notes *notes);
 
 /* Whether PATH is absolute on Windows (X:\, X:/, \\server) or POSIX (/). */
 int trace_path_is_absolute(const char *path);
+/* Whether A and B name one path as Windows compares them (case, either separator). */
+int trace_path_same(const char *a, const char *b);
+/* The part of PATH after its last separator. */
+const char *trace_path_base(const char *path);
 
 #endif

@@ -7,6 +7,7 @@
 #include <windows.h>
 
 #include "step_call.h"
+#include "trace_travel.h"
 #include "win_text.h"
 
 /* Variables of the travel forms live beside $names under keys no $name can spell. */
@@ -20,17 +21,6 @@ static int is_sep(char ch)
     return ch == '\\' || ch == '/';
 }
 
-static int same_text(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
-        if (x != y && !(is_sep(x) && is_sep(y)))
-            return 0;
-    }
-    return *a == *b;
-}
-
 int travel_map_matches(const scn_root *root, const char *map)
 {
     const char *eq = strchr(map, '=');
@@ -42,7 +32,7 @@ int travel_map_matches(const scn_root *root, const char *map)
     from[n] = '\0';
     while (n > 1 && is_sep(from[n - 1]))
         from[--n] = '\0';
-    return strcmp(from, root->name) == 0 || same_text(from, root->path);
+    return strcmp(from, root->name) == 0 || trace_path_same(from, root->path);
 }
 
 static char *full_path(const char *utf8)
@@ -131,15 +121,6 @@ int travel_prepare(const scn_scenario *sc, char **maps, size_t nmaps, var_store 
     return 0;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *base = path;
-    for (const char *p = path; *p; p++)
-        if (is_sep(*p))
-            base = p + 1;
-    return base;
-}
-
 char *travel_resolve_path(const scn_arg *arg, var_store *vars, char *err, size_t errsize)
 {
     char key[200];
@@ -172,7 +153,7 @@ char *travel_resolve_path(const scn_arg *arg, var_store *vars, char *err, size_t
         char *next = strchr(entry, '\n');
         if (next)
             *next = '\0';
-        if (*entry && (arg->text ? same_text(base_name(entry), arg->text) : index == (long)arg->value))
+        if (*entry && (arg->text ? trace_path_same(trace_path_base(entry), arg->text) : index == (long)arg->value))
             found = _strdup(entry);
         entry = next ? next + 1 : NULL;
     }
