@@ -45,44 +45,98 @@ void trace_notes_free(trace_notes *notes)
     notes->count = 0;
 }
 
-/* Whether any argument of SC captures or reads NAME, or a root has it. */
-static int name_used(const scn_scenario *sc, const char *name)
+/* The names a trace uses ($name reads, &name captures, roots), counted once per pass so
+ * that naming many lists and sizes stays linear in the trace's length. */
+typedef struct name_entry {
+    char *name; /* NULL: a free slot */
+    size_t captures;
+    int read;
+} name_entry;
+
+typedef struct name_table {
+    name_entry *slots;
+    size_t capacity, count; /* capacity: a power of two, at least twice count */
+} name_table;
+
+static size_t name_hash(const char *s)
 {
+    size_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+static name_entry *name_slot(name_table *t, const char *name)
+{
+    size_t i = name_hash(name) & (t->capacity - 1);
+    while (t->slots[i].name && strcmp(t->slots[i].name, name) != 0)
+        i = (i + 1) & (t->capacity - 1);
+    return &t->slots[i];
+}
+
+/* The entry of NAME, added (zero counts) when missing. */
+static name_entry *name_entry_of(name_table *t, const char *name)
+{
+    name_entry *e;
+    if (2 * (t->count + 1) > t->capacity) {
+        name_table grown = {NULL, t->capacity ? t->capacity * 2 : 64, t->count};
+        grown.slots = esh_xcalloc(grown.capacity, sizeof *grown.slots);
+        for (size_t i = 0; i < t->capacity; i++)
+            if (t->slots[i].name)
+                *name_slot(&grown, t->slots[i].name) = t->slots[i];
+        free(t->slots);
+        *t = grown;
+    }
+    e = name_slot(t, name);
+    if (!e->name) {
+        e->name = esh_xstrdup(name);
+        t->count++;
+    }
+    return e;
+}
+
+static int name_taken(name_table *t, const char *name)
+{
+    return t->capacity && name_slot(t, name)->name != NULL;
+}
+
+static void names_build(name_table *t, const scn_scenario *sc)
+{
+    memset(t, 0, sizeof *t);
     for (size_t i = 0; i < sc->nsteps; i++)
         for (size_t a = 0; a < sc->steps[i].nargs; a++) {
             const scn_arg *arg = &sc->steps[i].args[a];
             const char *read = scn_arg_reference(arg), *made = scn_arg_capture(arg);
-            if ((read && strcmp(read, name) == 0) || (made && strcmp(made, name) == 0))
-                return 1;
+            if (read)
+                name_entry_of(t, read)->read = 1;
+            if (made)
+                name_entry_of(t, made)->captures++;
         }
-    return scn_scenario_root(sc, name) != NULL;
+    for (size_t r = 0; r < sc->nroots; r++)
+        name_entry_of(t, sc->roots[r].name);
 }
 
-/* BASE followed by the first number from 1 that makes a name SC does not use. */
-static char *fresh_name(const scn_scenario *sc, const char *base)
+static void names_free(name_table *t)
+{
+    for (size_t i = 0; i < t->capacity; i++)
+        free(t->slots[i].name);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+/* BASE followed by the first number from *NEXT on that names nothing yet, now taken; *NEXT
+ * moves past it. */
+static char *fresh_name(name_table *t, const char *base, unsigned *next)
 {
     char name[160];
-    for (unsigned k = 1;; k++) {
-        snprintf(name, sizeof name, "%.140s%u", base, k);
-        if (!name_used(sc, name))
+    for (;; (*next)++) {
+        snprintf(name, sizeof name, "%.140s%u", base, *next);
+        if (!name_taken(t, name)) {
+            (*next)++;
+            name_entry_of(t, name)->captures = 1;
             return esh_xstrdup(name);
-    }
-}
-
-/* How many arguments of SC capture NAME, and whether one reads it with $. */
-static void name_uses(const scn_scenario *sc, const char *name, size_t *captures, int *read)
-{
-    *captures = 0;
-    *read = 0;
-    for (size_t i = 0; i < sc->nsteps; i++)
-        for (size_t a = 0; a < sc->steps[i].nargs; a++) {
-            const scn_arg *arg = &sc->steps[i].args[a];
-            const char *r = scn_arg_reference(arg), *m = scn_arg_capture(arg);
-            if (r && strcmp(r, name) == 0)
-                *read = 1;
-            if (m && strcmp(m, name) == 0)
-                (*captures)++;
         }
+    }
 }
 
 /* ---- the record comment: seq= tid= t= -------------------------------------------------- */
@@ -190,7 +244,7 @@ static char *folder_of(const char *path)
 }
 
 /* A root's name from its folder's last component: [A-Za-z_][A-Za-z0-9_]*, unique in SC. */
-static char *root_name(const scn_scenario *sc, const char *folder)
+static char *root_name(name_table *names, const char *folder)
 {
     char name[64];
     size_t n = 0;
@@ -209,9 +263,12 @@ static char *root_name(const scn_scenario *sc, const char *folder)
     if (n == 0)
         name[n++] = 'r';
     name[n] = '\0';
-    if (!name_used(sc, name))
+    if (!name_taken(names, name)) {
+        name_entry_of(names, name);
         return esh_xstrdup(name);
-    return fresh_name(sc, name);
+    }
+    unsigned next = 1;
+    return fresh_name(names, name, &next);
 }
 
 /* ---- what a function does, from the API table --------------------------------------------- */
@@ -382,9 +439,10 @@ static void travel_order(scn_scenario *sc, trace_notes *notes)
 }
 
 /* Size query, then exact fit: the buffer takes the size the earlier call reports here. */
-static size_t travel_sizes(scn_scenario *sc, trace_notes *notes)
+static size_t travel_sizes(scn_scenario *sc, name_table *names, trace_notes *notes)
 {
     size_t rewrites = 0;
+    unsigned next_name = 1;
     for (size_t b = 0; b < sc->nsteps; b++) {
         scn_step *step = &sc->steps[b];
         const api_param *params;
@@ -421,14 +479,18 @@ static size_t travel_sizes(scn_scenario *sc, trace_notes *notes)
             if (!(query_buf->kind == SCN_ARG_NULL ||
                   (query_buf->kind == SCN_ARG_BUF && !query_buf->ref && query_buf->size < buf->size)))
                 continue; /* not a size query: the buffer was already that big */
-            name_uses(sc, reported->text, &captures, &read);
+            name_entry *uses = name_entry_of(names, reported->text);
+            captures = uses->captures;
+            read = uses->read;
             if (captures > 1) {
                 if (read)
                     continue; /* a $name of that capture already means the latest one */
-                char *unique = fresh_name(sc, reported->text);
+                uses->captures--;
+                char *unique = fresh_name(names, reported->text, &next_name);
                 free(sc->steps[query_index].args[p->actual_index].text);
                 sc->steps[query_index].args[p->actual_index].text = unique;
             }
+            name_entry_of(names, reported->text)->read = 1;
             buf->ref = esh_xstrdup(reported->text);
             size->kind = SCN_ARG_REF;
             size->text = esh_xstrdup(reported->text);
@@ -444,10 +506,11 @@ static size_t travel_sizes(scn_scenario *sc, trace_notes *notes)
 }
 
 /* Returned path lists are kept, and the names taken from them refer to this host's list. */
-static size_t travel_lists(scn_scenario *sc, trace_notes *notes)
+static size_t travel_lists(scn_scenario *sc, name_table *names, trace_notes *notes)
 {
     const char *list = NULL;
     int list_line = 0;
+    unsigned next_list = 1;
     size_t rewrites = 0;
     for (size_t s = 0; s < sc->nsteps; s++) {
         scn_step *step = &sc->steps[s];
@@ -478,7 +541,7 @@ static size_t travel_lists(scn_scenario *sc, trace_notes *notes)
             if (!arg->capture) {
                 if (!recorded_success(step))
                     continue;
-                arg->capture = fresh_name(sc, "list");
+                arg->capture = fresh_name(names, "list", &next_list);
                 note(notes, &step->loc, "%s: the list it returns is kept as &%s", step->fn->name, arg->capture);
                 rewrites++;
             }
@@ -519,7 +582,7 @@ static void travel_state(scn_scenario *sc, trace_notes *notes)
 }
 
 /* The roots: given by `root` lines, or the outermost folders of the absolute paths. */
-static size_t travel_roots(scn_scenario *sc, trace_notes *notes)
+static size_t travel_roots(scn_scenario *sc, name_table *names, trace_notes *notes)
 {
     size_t rewrites = 0;
     if (sc->nroots == 0) {
@@ -549,7 +612,7 @@ static size_t travel_roots(scn_scenario *sc, trace_notes *notes)
             if (!nested) {
                 scn_root root;
                 memset(&root, 0, sizeof root);
-                root.name = root_name(sc, folders[k]);
+                root.name = root_name(names, folders[k]);
                 root.path = esh_xstrdup(folders[k]);
                 root.loc = sc->loc;
                 ESH_APPEND(sc->roots, sc->nroots);
@@ -590,12 +653,15 @@ static size_t travel_roots(scn_scenario *sc, trace_notes *notes)
 
 size_t trace_travel(scn_scenario *sc, trace_notes *notes)
 {
+    name_table names;
     size_t rewrites = travel_threads(sc, notes);
     travel_order(sc, notes);
-    rewrites += travel_sizes(sc, notes);
-    rewrites += travel_lists(sc, notes);
+    names_build(&names, sc);
+    rewrites += travel_sizes(sc, &names, notes);
+    rewrites += travel_lists(sc, &names, notes);
     travel_state(sc, notes);
-    rewrites += travel_roots(sc, notes);
+    rewrites += travel_roots(sc, &names, notes);
+    names_free(&names);
     return rewrites;
 }
 
