@@ -23,6 +23,8 @@ typedef enum scn_arg_kind {
     SCN_ARG_BUF,     /* buf(SIZE[, page|+N]): size, align_page, misalign */
     SCN_ARG_STRUCT,  /* struct(NAME): name */
     SCN_ARG_INVALID, /* invalid */
+    SCN_ARG_ROOTED,  /* ROOT:"REST": ref = the root's name, text = REST (docs/replay.md) */
+    SCN_ARG_ENTRY,   /* $list[N] or $list["BASE"]: ref = the list, value = N or text = BASE */
 } scn_arg_kind;
 
 typedef struct scn_arg {
@@ -33,6 +35,8 @@ typedef struct scn_arg {
     uint32_t size;    /* BUF */
     int align_page;   /* BUF: page aligned */
     int misalign;     /* BUF: bytes off alignment */
+    char *ref;        /* BUF: buf($name) sizes it by a capture; ROOTED: root; ENTRY: list */
+    char *capture;    /* BUF: buf(..., &name) keeps its content after the call as path list NAME */
     scn_location loc;
 } scn_arg;
 
@@ -79,7 +83,17 @@ typedef struct scn_step {
     size_t nevidence;
     char *comment;              /* trailing comment (recordings: seq/tid/time), may be NULL */
     int outcome_here;           /* `expect: crash|hang` was written just before this step */
+    size_t *after;              /* steps (indices) that must have completed before this one starts */
+    size_t nafter;              /* (set when a trace is made to travel: core/trace_travel.h) */
 } scn_step;
+
+/* `root NAME "PATH"`: a folder of the recording host that path arguments NAME:"REST" are
+ * written against; the replay maps it to a folder of its own (docs/replay.md). */
+typedef struct scn_root {
+    char *name;
+    char *path;
+    scn_location loc;
+} scn_root;
 
 typedef enum scn_expect_outcome { SCN_OUTCOME_NORMAL, SCN_OUTCOME_CRASH, SCN_OUTCOME_HANG } scn_expect_outcome;
 
@@ -99,6 +113,9 @@ typedef struct scn_scenario {
     scn_step *steps;            /* with every `use` expanded in place */
     size_t nsteps;
     int is_setup;
+    int is_trace;               /* read from a file whose first line is `# esentshim trace` */
+    scn_root *roots;            /* `root NAME "PATH"`: folders of the recording host */
+    size_t nroots;
 } scn_scenario;
 
 typedef struct scn_suite {
@@ -130,6 +147,13 @@ int scn_parse_path(scn_suite *suite, const char *path, scn_error *err);
 int scn_parse_text(scn_suite *suite, const char *name, const char *text, size_t len, scn_error *err);
 void scn_suite_free(scn_suite *suite);
 
+/* The capture an argument reads ($name, $list[...], buf($name)), NULL if none. */
+const char *scn_arg_reference(const scn_arg *arg);
+/* The capture an argument makes (&name, buf(..., &name)), NULL if none. */
+const char *scn_arg_capture(const scn_arg *arg);
+/* The scenario's `root NAME "PATH"`, NULL if it has none of that name. */
+const scn_root *scn_scenario_root(const scn_scenario *sc, const char *name);
+
 /* "FILE:LINE:COL: error: MESSAGE" */
 void scn_error_format(const scn_error *err, char *buf, size_t size);
 
@@ -140,6 +164,8 @@ size_t scn_format_arg(char *buf, size_t size, const scn_arg *arg);
 size_t scn_format_expect(char *buf, size_t size, const scn_expect *expect);
 /* An alternative's version gates as written after `@` (`ws2003..ws2008,build>=9200`); "" for none. */
 size_t scn_format_versions(char *buf, size_t size, const scn_alternative *alt);
+/* `root NAME "PATH"` */
+size_t scn_format_root(char *buf, size_t size, const scn_root *root);
 /* Whether the host (release index, build; release -1 when unknown) accepts CODE; sets
  * *matched to the alternative that matched (NULL if none). */
 int scn_expect_matches(const scn_expect *expect, int release, uint32_t build, jet_err code,

@@ -442,6 +442,9 @@ static int parse_block_line(scn_cursor *c, block_state *st, size_t *records)
     if (scn_lex_keyword(c, "scenario") || scn_lex_keyword(c, "setup") || scn_lex_keyword(c, "include"))
         return scn_lex_fail(c, line_loc.col, "%.*s inside %s '%s' (missing end?)", (int)(c->p - (c->line_start + line_loc.col - 1)),
                             c->line_start + line_loc.col - 1, kind, sc->name);
+    if (scn_lex_keyword(c, "root") && c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+        return scn_parse_root(c, sc);
+    c->p = c->line_start + line_loc.col - 1; /* `root:` is a thread prefix */
     if (scn_lex_keyword(c, "use")) {
         pending_use use;
         scn_lex_skip_ws(c);
@@ -658,6 +661,7 @@ static int parse_file_text(parser *ps, size_t fi, const char *text, size_t len)
             } else if (scn_lex_keyword(&c, "scenario")) {
                 if ((rc = begin_block(&c, &st, fi, 0)) != 0)
                     break;
+                st.b.sc.is_trace = trace;
             } else if (scn_lex_keyword(&c, "setup")) {
                 if ((rc = begin_block(&c, &st, fi, 1)) != 0)
                     break;
@@ -837,15 +841,21 @@ static int check_captures(parser *ps, const scn_scenario *sc)
         }
         if (st->kind != SCN_STEP_CALL)
             continue;
-        for (size_t a = 0; rc == 0 && a < st->nargs; a++)
-            if (st->args[a].kind == SCN_ARG_REF && !has_name(captured, ncaptured, st->args[a].text))
-                rc = fail_at(ps, st->args[a].loc, "$%s was never captured (no &%s in an earlier step)", st->args[a].text,
-                             st->args[a].text);
-        for (size_t a = 0; a < st->nargs; a++)
-            if (st->args[a].kind == SCN_ARG_OUT && !has_name(captured, ncaptured, st->args[a].text)) {
+        for (size_t a = 0; rc == 0 && a < st->nargs; a++) {
+            const char *ref = scn_arg_reference(&st->args[a]);
+            if (ref && !has_name(captured, ncaptured, ref))
+                rc = fail_at(ps, st->args[a].loc, "$%s was never captured (no &%s in an earlier step)", ref, ref);
+            if (rc == 0 && st->args[a].kind == SCN_ARG_ROOTED && !scn_scenario_root(sc, st->args[a].ref))
+                rc = fail_at(ps, st->args[a].loc, "%s:\"...\": no `root %s \"PATH\"` line in scenario '%s'",
+                             st->args[a].ref, st->args[a].ref, sc->name);
+        }
+        for (size_t a = 0; a < st->nargs; a++) {
+            const char *name = scn_arg_capture(&st->args[a]);
+            if (name && !has_name(captured, ncaptured, name)) {
                 ESH_APPEND(captured, ncaptured);
-                captured[ncaptured++] = st->args[a].text;
+                captured[ncaptured++] = (char *)name;
             }
+        }
         if (st->thread && !has_name(threads, nthreads, st->thread)) {
             ESH_APPEND(threads, nthreads);
             threads[nthreads++] = st->thread;

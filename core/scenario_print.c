@@ -151,14 +151,37 @@ static void put_arg(out *o, const api_param *param, const scn_arg *arg)
         return;
     case SCN_ARG_BUF:
         put_str(o, "buf(");
-        put_int(o, (long long)arg->size);
+        if (arg->ref) {
+            put(o, "$", 1);
+            put_str(o, arg->ref);
+        } else
+            put_int(o, (long long)arg->size);
         if (arg->align_page)
             put_str(o, ", page");
         if (arg->misalign) {
             put_str(o, ", +");
             put_int(o, arg->misalign);
         }
+        if (arg->capture) {
+            put_str(o, ", &");
+            put_str(o, arg->capture);
+        }
         put(o, ")", 1);
+        return;
+    case SCN_ARG_ROOTED:
+        put_str(o, arg->ref ? arg->ref : "");
+        put(o, ":", 1);
+        put_quoted(o, arg->text ? arg->text : "");
+        return;
+    case SCN_ARG_ENTRY:
+        put(o, "$", 1);
+        put_str(o, arg->ref ? arg->ref : "");
+        put(o, "[", 1);
+        if (arg->text)
+            put_quoted(o, arg->text);
+        else
+            put_int(o, (long long)arg->value);
+        put(o, "]", 1);
         return;
     case SCN_ARG_STRUCT:
         put_str(o, "struct(");
@@ -287,5 +310,15 @@ size_t scn_format_call(char *buf, size_t size, const scn_step *step)
     }
     put_str(&o, ") -> ");
     put_expect(&o, &step->expect);
+    return finish(&o);
+}
+
+size_t scn_format_root(char *buf, size_t size, const scn_root *root)
+{
+    out o = {buf, size, 0};
+    put_str(&o, "root ");
+    put_str(&o, root->name);
+    put(&o, " ", 1);
+    put_quoted(&o, root->path);
     return finish(&o);
 }

@@ -72,7 +72,46 @@ static int parse_bits(scn_cursor *c, int64_t *value)
     return 0;
 }
 
-/* buf(SIZE[, page][, +N]) after the word buf. */
+/* SIGIL then a name [A-Za-z_][A-Za-z0-9_]* into *NAME. */
+static int parse_travel_name(scn_cursor *c, char sigil, char **name)
+{
+    char found[40];
+    const char *s;
+    size_t n;
+    c->p++;
+    if ((n = scn_lex_ident(c, &s)) == 0)
+        return scn_lex_fail(c, 0, "expected a name after '%c', found %s", sigil, scn_lex_found(c, found, sizeof found));
+    *name = esh_xstrndup(s, n);
+    return 0;
+}
+
+/* [N] or ["BASE"] after $list: an entry of a captured path list (docs/replay.md). */
+static int parse_entry(scn_cursor *c, scn_arg *arg)
+{
+    char found[40];
+    arg->kind = SCN_ARG_ENTRY;
+    arg->ref = arg->text;
+    arg->text = NULL;
+    c->p++; /* '[' */
+    scn_lex_skip_ws(c);
+    if (c->p < c->end && *c->p == '"') {
+        if (scn_lex_string(c, &arg->text) != 0)
+            return -1;
+    } else {
+        int col = scn_lex_col(c);
+        if (scn_lex_int(c, &arg->value) != 0)
+            return -1;
+        if (arg->value < 0 || arg->value > 65535)
+            return scn_lex_fail(c, col, "a list entry is 0..65535, found %lld", (long long)arg->value);
+    }
+    scn_lex_skip_ws(c);
+    if (c->p >= c->end || *c->p != ']')
+        return scn_lex_fail(c, 0, "expected ']' after $%s[..., found %s", arg->ref, scn_lex_found(c, found, sizeof found));
+    c->p++;
+    return 0;
+}
+
+/* buf(SIZE|$name[, page][, +N][, &name]) after the word buf. */
 static int parse_buf(scn_cursor *c, scn_arg *arg)
 {
     char found[40];
@@ -81,11 +120,16 @@ static int parse_buf(scn_cursor *c, scn_arg *arg)
     c->p++; /* '(' */
     scn_lex_skip_ws(c);
     int col = scn_lex_col(c);
-    if (scn_lex_int(c, &size) != 0)
-        return -1;
-    if (size < 0 || size > (int64_t)UINT32_MAX)
-        return scn_lex_fail(c, col, "buffer size %lld out of range (0..4294967295)", (long long)size);
-    arg->size = (uint32_t)size;
+    if (c->p < c->end && *c->p == '$') {
+        if (parse_travel_name(c, '$', &arg->ref) != 0)
+            return -1;
+    } else {
+        if (scn_lex_int(c, &size) != 0)
+            return -1;
+        if (size < 0 || size > (int64_t)UINT32_MAX)
+            return scn_lex_fail(c, col, "buffer size %lld out of range (0..4294967295)", (long long)size);
+        arg->size = (uint32_t)size;
+    }
     for (;;) {
         scn_lex_skip_ws(c);
         if (c->p < c->end && *c->p == ')') {
@@ -109,6 +153,11 @@ static int parse_buf(scn_cursor *c, scn_arg *arg)
             if (arg->misalign || off <= 0 || off > 4095)
                 return scn_lex_fail(c, col, "misalignment must be given once, +1..+4095");
             arg->misalign = (int)off;
+        } else if (c->p < c->end && *c->p == '&') {
+            if (arg->capture)
+                return scn_lex_fail(c, col, "&name given twice in buf(...)");
+            if (parse_travel_name(c, '&', &arg->capture) != 0)
+                return -1;
         } else {
             return scn_lex_fail(c, 0, "expected page or +N in buf(...), found %s", scn_lex_found(c, found, sizeof found));
         }
@@ -136,6 +185,8 @@ static int parse_arg(scn_cursor *c, scn_arg *arg)
             return scn_lex_fail(c, 0, "expected a name after '%c', found %s", arg->kind == SCN_ARG_REF ? '$' : '&',
                                 scn_lex_found(c, found, sizeof found));
         arg->text = esh_xstrndup(s, n);
+        if (arg->kind == SCN_ARG_REF && c->p < c->end && *c->p == '[')
+            return parse_entry(c, arg);
         if (arg->kind == SCN_ARG_OUT && c->p < c->end && *c->p == '=') {
             c->p++;
             arg->has_value = 1;
@@ -150,6 +201,15 @@ static int parse_arg(scn_cursor *c, scn_arg *arg)
         n = scn_lex_ident(&at, &s);
         scn_lex_skip_ws(&at);
         int call = at.p < at.end && *at.p == '(';
+        if (at.p < at.end && *at.p == ':') { /* ROOT:"REST" */
+            arg->kind = SCN_ARG_ROOTED;
+            arg->ref = esh_xstrndup(s, n);
+            c->p = at.p + 1;
+            scn_lex_skip_ws(c);
+            if (c->p >= c->end || *c->p != '"')
+                return scn_lex_fail(c, 0, "expected a \"path\" after %s:, found %s", arg->ref, scn_lex_found(c, found, sizeof found));
+            return scn_lex_string(c, &arg->text);
+        }
         if (n == 4 && memcmp(s, "null", 4) == 0) {
             arg->kind = SCN_ARG_NULL;
             c->p = s + n;
@@ -194,6 +254,8 @@ static const char *arg_form(scn_arg_kind kind)
     case SCN_ARG_BUF: return "buf(...)";
     case SCN_ARG_STRUCT: return "struct(...)";
     case SCN_ARG_INVALID: return "invalid";
+    case SCN_ARG_ROOTED: return "a ROOT:\"path\"";
+    case SCN_ARG_ENTRY: return "a $list[entry]";
     }
     return "?";
 }
@@ -227,6 +289,8 @@ static int check_arg(scn_cursor *c, const api_function *fn, size_t index, const 
                                 number, p->name, fn->name, kind, dir);
         return arg->has_value ? fit_value(c, col, p, &arg->value) : 0;
     case SCN_ARG_STRING:
+    case SCN_ARG_ROOTED:
+    case SCN_ARG_ENTRY:
         if (p->kind != API_KIND_STR_A && p->kind != API_KIND_STR_W)
             return scn_lex_fail(c, col, "a string needs a STR_A or STR_W parameter, but argument %u (%s) of %s is %s %s",
                                 number, p->name, fn->name, kind, dir);
@@ -264,7 +328,7 @@ static int check_arg(scn_cursor *c, const api_function *fn, size_t index, const 
 static void free_args(scn_arg *args, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        free(args[i].text);
+        scn_tree_free_arg(&args[i]);
     free(args);
 }
 
@@ -520,4 +584,74 @@ int scn_parse_expect(scn_cursor *c, scn_expect *expect)
 fail:
     scn_tree_free_expect(expect);
     return -1;
+}
+
+/* ---- the forms that make a trace travel (docs/replay.md) ------------------------------ */
+
+int scn_parse_root(scn_cursor *c, scn_scenario *sc)
+{
+    char found[40];
+    const char *s;
+    size_t n;
+    scn_root root;
+    memset(&root, 0, sizeof root);
+    scn_lex_skip_ws(c);
+    root.loc = scn_lex_loc(c);
+    if ((n = scn_lex_ident(c, &s)) == 0)
+        return scn_lex_fail(c, 0, "expected a root name [A-Za-z_][A-Za-z0-9_]* after root, found %s",
+                            scn_lex_found(c, found, sizeof found));
+    root.name = esh_xstrndup(s, n);
+    if (scn_scenario_root(sc, root.name)) {
+        const scn_root *first = scn_scenario_root(sc, root.name);
+        scn_lex_fail(c, root.loc.col, "root %s given twice (first at line %d)", root.name, first->loc.line);
+        free(root.name);
+        return -1;
+    }
+    scn_lex_skip_ws(c);
+    if (c->p >= c->end || *c->p != '"') {
+        scn_lex_fail(c, 0, "expected the recorded folder as a \"PATH\" after root %s, found %s", root.name,
+                     scn_lex_found(c, found, sizeof found));
+        free(root.name);
+        return -1;
+    }
+    if (scn_lex_string(c, &root.path) != 0 || !scn_lex_at_end(c)) {
+        if (root.path)
+            scn_lex_fail(c, 0, "unexpected %s after the root's path", scn_lex_found(c, found, sizeof found));
+        free(root.name);
+        free(root.path);
+        return -1;
+    }
+    ESH_APPEND(sc->roots, sc->nroots);
+    sc->roots[sc->nroots++] = root;
+    return 0;
+}
+
+const scn_root *scn_scenario_root(const scn_scenario *sc, const char *name)
+{
+    for (size_t i = 0; name && i < sc->nroots; i++)
+        if (strcmp(sc->roots[i].name, name) == 0)
+            return &sc->roots[i];
+    return NULL;
+}
+
+const char *scn_arg_reference(const scn_arg *arg)
+{
+    switch (arg->kind) {
+    case SCN_ARG_REF:
+        return arg->text;
+    case SCN_ARG_ENTRY:
+    case SCN_ARG_BUF:
+        return arg->ref;
+    default:
+        return NULL;
+    }
+}
+
+const char *scn_arg_capture(const scn_arg *arg)
+{
+    if (arg->kind == SCN_ARG_OUT)
+        return arg->text;
+    if (arg->kind == SCN_ARG_BUF)
+        return arg->capture;
+    return NULL;
 }

@@ -16,4 +16,8 @@ int scn_parse_expect(scn_cursor *c, scn_expect *expect);
 /* A code written as a name or a number; *value is set. */
 int scn_parse_code(scn_cursor *c, jet_err *value);
 
+/* `root NAME "PATH"` after the word root: appends to SC's roots (a name given twice is an
+ * error). */
+int scn_parse_root(scn_cursor *c, scn_scenario *sc);
+
 #endif

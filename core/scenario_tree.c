@@ -26,12 +26,20 @@ void scn_tree_free_expect(scn_expect *expect)
     expect->nalts = 0;
 }
 
+void scn_tree_free_arg(scn_arg *arg)
+{
+    free(arg->text);
+    free(arg->ref);
+    free(arg->capture);
+}
+
 void scn_tree_free_step(scn_step *step)
 {
     free(step->thread);
     for (size_t i = 0; i < step->nargs; i++)
-        free(step->args[i].text);
+        scn_tree_free_arg(&step->args[i]);
     free(step->args);
+    free(step->after);
     scn_tree_free_expect(&step->expect);
     scn_tree_free_evidence(step->evidence, step->nevidence);
     free(step->comment);
@@ -50,6 +58,11 @@ void scn_tree_free_scenario(scn_scenario *scenario)
     for (size_t i = 0; i < scenario->nsteps; i++)
         scn_tree_free_step(&scenario->steps[i]);
     free(scenario->steps);
+    for (size_t i = 0; i < scenario->nroots; i++) {
+        free(scenario->roots[i].name);
+        free(scenario->roots[i].path);
+    }
+    free(scenario->roots);
 }
 
 scn_evidence scn_tree_copy_evidence(const scn_evidence *evidence)
@@ -72,7 +85,14 @@ scn_step scn_tree_copy_step(const scn_step *step)
         for (size_t i = 0; i < step->nargs; i++) {
             copy.args[i] = step->args[i];
             copy.args[i].text = esh_xstrdup(step->args[i].text);
+            copy.args[i].ref = esh_xstrdup(step->args[i].ref);
+            copy.args[i].capture = esh_xstrdup(step->args[i].capture);
         }
+    }
+    copy.after = NULL;
+    if (step->nafter) {
+        copy.after = esh_xrealloc(NULL, esh_capacity_for(step->nafter) * sizeof *copy.after);
+        memcpy(copy.after, step->after, step->nafter * sizeof *copy.after);
     }
     copy.expect.alts = NULL;
     if (step->expect.nalts) {

@@ -6,6 +6,7 @@
 #include "scenario.h"
 
 void scn_tree_free_evidence(scn_evidence *evidence, size_t count);
+void scn_tree_free_arg(scn_arg *arg); /* its strings, not the arg itself */
 void scn_tree_free_step(scn_step *step);
 void scn_tree_free_scenario(scn_scenario *scenario);
 void scn_tree_free_expect(scn_expect *expect);

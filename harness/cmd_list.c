@@ -43,7 +43,7 @@ int cmd_list(int argc, char **argv)
         }
     scn_suite suite;
     memset(&suite, 0, sizeof suite);
-    if (suite_load(&suite, argc, argv) != 0) {
+    if (suite_load(&suite, argc, argv) != 0 || suite_travel(&suite, NULL, 0, 0) != 0) {
         scn_suite_free(&suite);
         return EXIT_USAGE;
     }

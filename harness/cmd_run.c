@@ -18,7 +18,10 @@ static void usage(FILE *out)
             "  --esent PATH       the DLL to test (default %%SystemRoot%%\\System32\\esent.dll; under Wine,\n"
             "                     whose esent.dll is stubs, name the reference model esentmodel.dll)\n"
             "  --shim             call through esentshim.dll (beside the exe), keeping each scenario's trace\n"
-            "  --traces DIR       where --shim writes <scenario>.trace.scn (default: the kept working directory)\n"
+            "  --traces DIR       where --shim writes <scenario>.trace.scn (an existing, writable folder;\n"
+            "                     default: the kept working directory)\n"
+            "  --map FROM=TO      replay a trace's root FROM (its name or recorded folder) in folder TO\n"
+            "                     (default: a folder of its name in the scenario's working directory)\n"
             "  --results FILE     write the results file (docs/results-format.md)\n"
             "  --junit FILE       write JUnit XML (cmocka's XML output)\n"
             "  --filter PATTERN   only scenarios whose name contains PATTERN, or matches it as a glob (* ?);\n"
@@ -116,11 +119,12 @@ static int parse_number(const char *text, double *value)
 }
 
 /* Options and paths in any order. Returns 0, -1 on a bad option, 1 for --help. */
-static int parse_options(int argc, char **argv, run_options *o, filters *f, char **paths, int *npaths)
+static int parse_options(int argc, char **argv, run_options *o, filters *f, char **paths, int *npaths, char **maps)
 {
     SYSTEM_INFO system;
     GetSystemInfo(&system);
     memset(o, 0, sizeof *o);
+    o->maps = maps;
     o->timeout = 30;
     o->jobs = system.dwNumberOfProcessors > 0 ? (int)system.dwNumberOfProcessors : 1;
     *npaths = 0;
@@ -143,6 +147,8 @@ static int parse_options(int argc, char **argv, run_options *o, filters *f, char
             o->esent = argv[++i];
         else if (strcmp(a, "--traces") == 0)
             o->traces = argv[++i];
+        else if (strcmp(a, "--map") == 0)
+            o->maps[o->nmaps++] = argv[++i];
         else if (strcmp(a, "--junit") == 0)
             o->junit = argv[++i];
         else if (strcmp(a, "--results") == 0)
@@ -266,8 +272,9 @@ static int check_outputs(const run_options *o, run_target *target)
         goto refused;
     if (o->junit && preflight_file("--junit", o->junit, err, sizeof err) != 0)
         goto refused;
-    if (o->shim && o->traces && preflight_folder("--traces", o->traces, err, sizeof err) != 0)
-        goto refused;
+    /* Missing is refused too, not created: a mistyped --traces must not scatter traces. */
+    if (o->shim && o->traces && run_check_traces_dir(o->traces) != 0)
+        return -1;
     if (o->workdir_root) {
         if (preflight_folder("--workdir", o->workdir_root, err, sizeof err) != 0)
             goto refused;
@@ -293,10 +300,11 @@ int cmd_run(int argc, char **argv)
     filters chosen_by;
     memset(&chosen_by, 0, sizeof chosen_by);
     int npaths = 0;
-    char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    int parsed = paths ? parse_options(argc, argv, &options, &chosen_by, paths, &npaths) : -1;
+    char **paths = calloc((size_t)argc + 1, sizeof *paths), **maps = calloc((size_t)argc + 1, sizeof *maps);
+    int parsed = paths && maps ? parse_options(argc, argv, &options, &chosen_by, paths, &npaths, maps) : -1;
     if (parsed != 0) {
         free(paths);
+        free(maps);
         filters_free(&chosen_by);
         if (parsed == 1) {
             usage(stdout);
@@ -321,7 +329,7 @@ int cmd_run(int argc, char **argv)
         refuse_wine_default(&target);
         goto done;
     }
-    if (suite_load(&suite, npaths, paths) != 0)
+    if (suite_load(&suite, npaths, paths) != 0 || suite_travel(&suite, options.maps, options.nmaps, 1) != 0)
         goto done;
     chosen = calloc(suite.nscenarios ? suite.nscenarios : 1, sizeof *chosen);
     outcomes = calloc(suite.nscenarios ? suite.nscenarios : 1, sizeof *outcomes);
@@ -385,5 +393,6 @@ done:
     scn_suite_free(&suite);
     filters_free(&chosen_by);
     free(paths);
+    free(maps);
     return status;
 }

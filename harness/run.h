@@ -36,6 +36,8 @@ typedef struct run_options {
     int jobs;                 /* --jobs N */
     int keep_workdirs;        /* --keep-workdirs */
     int verbose;              /* -v: each step's function, FILE:LINE and code */
+    char **maps;              /* --map FROM=TO (docs/replay.md), nmaps of them */
+    size_t nmaps;
 } run_options;
 
 /* What happened to one step, as the parent saw it. */
@@ -110,6 +112,12 @@ int junit_polish(const char *path, const scenario_outcome *outcomes, size_t n);
 /* suite_load.c: parses PATHS (none: the bundled scenarios folder) into SUITE; on bad input
  * prints FILE:LINE:COL: error: ... to stderr and returns -1. */
 int suite_load(scn_suite *suite, int npaths, char **paths);
+
+/* run_travel.c: makes every trace of SUITE travel (core/trace_travel.h); when PRINT, prints
+ * its notes and each root's folder. -1 (message printed) when a --map names no root. */
+int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print);
+/* --traces DIR must be an existing folder this process can write: 0, or -1 (printed). */
+int run_check_traces_dir(const char *dir);
 
 /* run_child.c: the hidden subcommands. */
 int cmd_run_child(int argc, char **argv);

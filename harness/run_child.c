@@ -10,6 +10,9 @@
 #include "commands.h"
 #include "run.h"
 #include "step_call.h"
+#include "step_order.h"
+#include "step_travel.h"
+#include "trace_travel.h"
 #include "win_text.h"
 
 #ifdef _MSC_VER
@@ -78,12 +81,14 @@ struct child_context {
     const scn_scenario *scenario;
     var_store *vars;
     worker *workers;
+    step_order *order; /* a travelled trace's recorded order across threads, NULL if none */
 };
 
 static void run_step(child_context *ctx, size_t index)
 {
     const scn_step *step = &ctx->scenario->steps[index];
     unsigned long number = (unsigned long)index + 1;
+    step_order_wait(ctx->order, index);
     current_step = number;
     emit("begin\t%lu", number);
     if (step->kind == SCN_STEP_SLEEP) {
@@ -99,6 +104,7 @@ static void run_step(child_context *ctx, size_t index)
             emit("%s\t%lu\t%s", rc == STEP_CALL_NOT_EXPORTED ? "absent" : "nocall", number, err);
     }
     current_step = 0;
+    step_order_done(ctx->order, index);
 }
 
 static DWORD WINAPI worker_main(void *arg)
@@ -264,11 +270,13 @@ static void *load_target(const char *target, int shim, const char *trace, char *
     return module;
 }
 
-/* __child FILE SCENARIO --esent PATH [--shim] [--trace PATH] */
+/* __child FILE SCENARIO --esent PATH [--shim] [--trace PATH] [--map FROM=TO]... */
 int cmd_run_child(int argc, char **argv)
 {
     isolate_process();
     const char *target = NULL, *trace = NULL;
+    char **maps = calloc((size_t)argc + 1, sizeof *maps);
+    size_t nmaps = 0;
     int shim = 0;
     if (argc < 2) {
         emit("fatal\tusage: " RUN_CHILD_COMMAND " FILE SCENARIO --esent PATH [--shim] [--trace PATH]");
@@ -281,6 +289,8 @@ int cmd_run_child(int argc, char **argv)
             trace = argv[++i];
         else if (strcmp(argv[i], "--shim") == 0)
             shim = 1;
+        else if (strcmp(argv[i], "--map") == 0 && i + 1 < argc && maps)
+            maps[nmaps++] = argv[++i];
         else {
             emit("fatal\tunknown child option %s", argv[i]);
             return EXIT_USAGE;
@@ -300,6 +310,7 @@ int cmd_run_child(int argc, char **argv)
         scn_suite_free(&suite);
         return EXIT_USAGE;
     }
+    trace_travel_suite(&suite, NULL); /* as the parent did: the same steps */
     const scn_scenario *scenario = NULL;
     for (size_t i = 0; i < suite.nscenarios && !scenario; i++)
         if (strcmp(suite.scenarios[i].name, argv[1]) == 0)
@@ -320,10 +331,20 @@ int cmd_run_child(int argc, char **argv)
         scn_suite_free(&suite);
         return EXIT_FAIL;
     }
+    if (travel_prepare(scenario, maps, nmaps, ctx.vars, err, sizeof err) != 0) {
+        emit("fatal\t%s", err);
+        var_store_free(ctx.vars);
+        scn_suite_free(&suite);
+        free(maps);
+        return EXIT_FAIL;
+    }
+    ctx.order = step_order_new(scenario);
     run_scenario(&ctx);
     emit("done");
+    step_order_free(ctx.order);
     var_store_free(ctx.vars);
     scn_suite_free(&suite);
+    free(maps);
     return EXIT_PASS;
 }
 

@@ -505,6 +505,10 @@ void run_scenario_process(const run_options *options, const run_target *target, 
         append_quoted(&cmd, scenario->name);
         append_quoted(&cmd, "--esent");
         append_quoted(&cmd, target->path);
+        for (size_t m = 0; m < options->nmaps; m++) {
+            append_quoted(&cmd, "--map");
+            append_quoted(&cmd, options->maps[m]);
+        }
         if (options->shim) {
             text path = {0};
             char *dir = options->traces ? absolute_utf8(options->traces) : wide_to_utf8(workdir);

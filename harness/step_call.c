@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "slot_call.h"
+#include "step_travel.h"
 #include "win_text.h"
 
 #define MAX_SLOTS 10
@@ -19,6 +20,7 @@
 typedef struct var_entry {
     char *name;
     int64_t value;
+    char *text; /* a root's folder or a kept path list (step_travel.h), else NULL */
 } var_entry;
 
 struct var_store {
@@ -39,13 +41,15 @@ void var_store_free(var_store *vars)
 {
     if (!vars)
         return;
-    for (size_t i = 0; i < vars->count; i++)
+    for (size_t i = 0; i < vars->count; i++) {
         free(vars->entries[i].name);
+        free(vars->entries[i].text);
+    }
     free(vars->entries);
     free(vars);
 }
 
-static int var_get(var_store *vars, const char *name, int64_t *value)
+int var_get(var_store *vars, const char *name, int64_t *value)
 {
     int found = 0;
     AcquireSRWLockShared(&vars->lock);
@@ -58,7 +62,30 @@ static int var_get(var_store *vars, const char *name, int64_t *value)
     return found;
 }
 
-static int var_set(var_store *vars, const char *name, int64_t value)
+static int var_put(var_store *vars, const char *name, int64_t value, const char *text);
+
+int var_set(var_store *vars, const char *name, int64_t value)
+{
+    return var_put(vars, name, value, NULL);
+}
+
+int var_set_text(var_store *vars, const char *name, const char *text)
+{
+    return var_put(vars, name, 0, text);
+}
+
+char *var_get_text(var_store *vars, const char *name)
+{
+    char *copy = NULL;
+    AcquireSRWLockShared(&vars->lock);
+    for (size_t i = 0; i < vars->count && !copy; i++)
+        if (strcmp(vars->entries[i].name, name) == 0 && vars->entries[i].text)
+            copy = _strdup(vars->entries[i].text);
+    ReleaseSRWLockShared(&vars->lock);
+    return copy;
+}
+
+static int var_put(var_store *vars, const char *name, int64_t value, const char *text)
 {
     int ok = 1;
     AcquireSRWLockExclusive(&vars->lock);
@@ -80,12 +107,19 @@ static int var_set(var_store *vars, const char *name, int64_t value)
         if (copy) {
             vars->entries[vars->count].name = copy;
             vars->entries[vars->count].value = 0;
+            vars->entries[vars->count].text = NULL;
             vars->count++;
         } else
             ok = 0;
     }
-    if (ok)
+    char *text_copy = ok && text ? _strdup(text) : NULL;
+    if (text && !text_copy)
+        ok = 0;
+    if (ok) {
         vars->entries[i].value = value;
+        free(vars->entries[i].text);
+        vars->entries[i].text = text_copy;
+    }
     ReleaseSRWLockExclusive(&vars->lock);
     return ok;
 }
@@ -163,6 +197,8 @@ typedef struct call_frame {
     size_t nheap, npages;
     capture captures[MAX_SLOTS];
     size_t ncaptures;
+    kept_list lists[MAX_SLOTS]; /* buf(..., &name) */
+    size_t nlists;
 } call_frame;
 
 static void frame_free(call_frame *frame)
@@ -263,12 +299,20 @@ static int marshal_arg(call_frame *frame, const api_param *p, const scn_arg *a, 
         }
         return push_value(frame, p, value);
     }
-    case SCN_ARG_STRING: {
-        void *text = p->kind == API_KIND_STR_W ? (void *)utf8_to_wide(a->text) : (void *)utf8_to_ansi(a->text);
+    case SCN_ARG_STRING:
+    case SCN_ARG_ROOTED:
+    case SCN_ARG_ENTRY: {
+        char *resolved = a->kind == SCN_ARG_STRING ? NULL : travel_resolve_path(a, vars, err, errsize);
+        const char *utf8 = resolved ? resolved : a->text;
+        if (a->kind != SCN_ARG_STRING && !resolved)
+            return -1;
+        void *text = p->kind == API_KIND_STR_W ? (void *)utf8_to_wide(utf8) : (void *)utf8_to_ansi(utf8);
         if (!keep_heap(frame, text)) {
-            snprintf(err, errsize, "cannot convert \"%s\" for %s", a->text, p->name);
+            snprintf(err, errsize, "cannot convert \"%s\" for %s", utf8, p->name);
+            free(resolved);
             return -1;
         }
+        free(resolved);
         return push_value(frame, p, (int64_t)(intptr_t)text);
     }
     case SCN_ARG_OUT: {
@@ -285,11 +329,16 @@ static int marshal_arg(call_frame *frame, const api_param *p, const scn_arg *a, 
         return push_value(frame, p, (int64_t)(intptr_t)cell);
     }
     case SCN_ARG_BUF: {
-        void *buf = page_buffer(frame, a->size, a->misalign > 0 ? (size_t)a->misalign : 0);
+        uint32_t size = a->size;
+        if (a->ref && travel_buffer_size(a, vars, &size, err, errsize) != 0)
+            return -1;
+        void *buf = page_buffer(frame, size, a->misalign > 0 ? (size_t)a->misalign : 0);
         if (!buf) {
-            snprintf(err, errsize, "cannot allocate buf(%lu)", (unsigned long)a->size);
+            snprintf(err, errsize, "cannot allocate buf(%lu)", (unsigned long)size);
             return -1;
         }
+        if (a->capture && frame->nlists < MAX_SLOTS)
+            frame->lists[frame->nlists++] = (kept_list){a->capture, p, buf, size};
         return push_value(frame, p, (int64_t)(intptr_t)buf);
     }
     case SCN_ARG_STRUCT: {
@@ -362,6 +411,12 @@ int step_call(void *module, const scn_step *step, var_store *vars, jet_err *actu
         return -1;
     }
     *actual = (jet_err)code;
+    for (size_t i = 0; i < frame.nlists; i++)
+        if (travel_keep_list(&frame.lists[i], vars) != 0) {
+            snprintf(err, errsize, "out of memory keeping &%s", frame.lists[i].name);
+            frame_free(&frame);
+            return -1;
+        }
     for (size_t i = 0; i < frame.ncaptures; i++)
         if (!var_set(vars, frame.captures[i].name, read_cell(frame.captures[i].param, frame.captures[i].cell))) {
             snprintf(err, errsize, "out of memory capturing &%s", frame.captures[i].name);

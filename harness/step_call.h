@@ -14,6 +14,12 @@ typedef struct var_store var_store;
 
 var_store *var_store_new(void);
 void var_store_free(var_store *vars);
+/* A number ($name); var_get returns 0 when NAME has none. */
+int var_get(var_store *vars, const char *name, int64_t *value);
+int var_set(var_store *vars, const char *name, int64_t value);
+/* A text (a root's folder, a kept path list); var_get_text returns a malloc'ed copy or NULL. */
+int var_set_text(var_store *vars, const char *name, const char *text);
+char *var_get_text(var_store *vars, const char *name);
 
 /* Calls STEP (a SCN_STEP_CALL) on MODULE. Returns 0 with the code in *ACTUAL,
  * STEP_CALL_NOT_EXPORTED when MODULE lacks the export, or -1 when the step could not be

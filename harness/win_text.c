@@ -44,3 +44,16 @@ char *utf8_to_ansi(const char *text)
     free(wide);
     return out;
 }
+
+char *ansi_to_utf8(const char *text)
+{
+    int n = MultiByteToWideChar(CP_ACP, 0, text, -1, NULL, 0);
+    if (n <= 0)
+        return NULL;
+    wchar_t *wide = malloc((size_t)n * sizeof *wide);
+    char *out = NULL;
+    if (wide && MultiByteToWideChar(CP_ACP, 0, text, -1, wide, n) == n)
+        out = wide_to_utf8(wide);
+    free(wide);
+    return out;
+}

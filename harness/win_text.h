@@ -9,5 +9,6 @@ wchar_t *utf8_to_wide(const char *text);
 char *wide_to_utf8(const wchar_t *text);
 /* UTF-8 -> the process's ANSI code page, as the A functions of ESENT expect. */
 char *utf8_to_ansi(const char *text);
+char *ansi_to_utf8(const char *text);
 
 #endif

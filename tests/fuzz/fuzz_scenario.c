@@ -1,5 +1,6 @@
 /* libFuzzer target: the scenario parser must turn any bytes into a suite or a located
- * error, never a crash, a hang or a leak; whatever parses must also print.
+ * error, never a crash, a hang or a leak; whatever parses must also print, and also after
+ * the pass that makes a trace travel (core/trace_travel.h), applied to every scenario.
  *
  * Run (clang only):
  *   CC=clang cmake -S . -B build/fuzz -G Ninja -DESH_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "trace_travel.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,6 +29,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t s = 0; s < suite.nscenarios; s++)
             for (size_t i = 0; i < suite.scenarios[s].nsteps; i++)
                 scn_format_call(line, sizeof line, &suite.scenarios[s].steps[i]);
+        for (size_t s = 0; s < suite.nscenarios; s++) {
+            trace_notes notes = {0};
+            suite.scenarios[s].is_trace = 1;
+            trace_travel(&suite.scenarios[s], &notes);
+            trace_notes_free(&notes);
+            for (size_t r = 0; r < suite.scenarios[s].nroots; r++)
+                scn_format_root(line, sizeof line, &suite.scenarios[s].roots[r]);
+            for (size_t i = 0; i < suite.scenarios[s].nsteps; i++)
+                scn_format_call(line, sizeof line, &suite.scenarios[s].steps[i]);
+        }
     } else {
         scn_error_format(&err, line, sizeof line);
     }

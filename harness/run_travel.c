@@ -1,0 +1,82 @@
+/* The parent's side of traces that travel (docs/replay.md): the pass over every trace read,
+ * its notes and each root's folder printed before anything runs, --map checked, and the
+ * --traces folder proved writable. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+#include "run.h"
+#include "step_travel.h"
+#include "trace_travel.h"
+#include "win_text.h"
+
+int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
+{
+    trace_notes notes = {0};
+    char line[1400];
+    int rc = 0;
+    trace_travel_suite(suite, print ? &notes : NULL);
+    for (size_t i = 0; i < notes.count; i++)
+        printf("travel: %s\n", notes.lines[i]);
+    trace_notes_free(&notes);
+    for (size_t m = 0; m < nmaps; m++) {
+        const char *eq = strchr(maps[m], '=');
+        int used = 0;
+        for (size_t s = 0; eq && s < suite->nscenarios; s++)
+            for (size_t r = 0; r < suite->scenarios[s].nroots; r++)
+                used |= travel_map_matches(&suite->scenarios[s].roots[r], maps[m]);
+        if (!eq || eq == maps[m] || !eq[1] || !used) {
+            fprintf(stderr, "esent-harness run: --map %s: %s\n", maps[m],
+                    !eq || eq == maps[m] || !eq[1] ? "expected FROM=TO (FROM a root's name or recorded folder)"
+                                                   : "no trace has a root of that name or folder");
+            rc = -1;
+        }
+    }
+    for (size_t s = 0; print && s < suite->nscenarios; s++) {
+        const scn_scenario *sc = &suite->scenarios[s];
+        for (size_t r = 0; r < sc->nroots; r++) {
+            const char *to = NULL;
+            for (size_t m = 0; m < nmaps; m++)
+                if (strchr(maps[m], '=') && travel_map_matches(&sc->roots[r], maps[m]))
+                    to = strchr(maps[m], '=') + 1;
+            scn_format_root(line, sizeof line, &sc->roots[r]);
+            if (to)
+                printf("travel: %s: %s -> %s (--map)\n", sc->name, line, to);
+            else
+                printf("travel: %s: %s -> <its working directory>\\%s\n", sc->name, line, sc->roots[r].name);
+        }
+    }
+    fflush(stdout);
+    return rc;
+}
+
+int run_check_traces_dir(const char *dir)
+{
+    wchar_t *wide = utf8_to_wide(dir);
+    DWORD attributes = wide ? GetFileAttributesW(wide) : INVALID_FILE_ATTRIBUTES;
+    if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY)) {
+        fprintf(stderr, "esent-harness run: --traces %s: %s\n", dir,
+                attributes == INVALID_FILE_ATTRIBUTES ? "no such folder (create it first)" : "not a folder");
+        free(wide);
+        return -1;
+    }
+    /* Writable is proved by writing: a probe file, deleted when closed. */
+    size_t n = wcslen(wide);
+    wchar_t *probe = malloc((n + 64) * sizeof *probe);
+    HANDLE h = INVALID_HANDLE_VALUE;
+    if (probe) {
+        _snwprintf(probe, n + 64, L"%ls\\.esent-harness-probe-%lu", wide, (unsigned long)GetCurrentProcessId());
+        h = CreateFileW(probe, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    }
+    DWORD error = GetLastError();
+    free(probe);
+    free(wide);
+    if (h == INVALID_HANDLE_VALUE) {
+        fprintf(stderr, "esent-harness run: --traces %s: cannot write there (error %lu); no trace would be kept\n", dir,
+                (unsigned long)error);
+        return -1;
+    }
+    CloseHandle(h);
+    return 0;
+}

@@ -1,0 +1,236 @@
+/* Resolving the forms a travelled trace is written in, on the replay host (step_travel.h). */
+#include "step_travel.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+
+#include "step_call.h"
+#include "trace_travel.h"
+#include "win_text.h"
+
+/* Variables of the travel forms live beside $names under keys no $name can spell. */
+static void key_of(char *key, size_t size, const char *kind, const char *name)
+{
+    snprintf(key, size, "%s %s", kind, name);
+}
+
+static int is_sep(char ch)
+{
+    return ch == '\\' || ch == '/';
+}
+
+int travel_map_matches(const scn_root *root, const char *map)
+{
+    const char *eq = strchr(map, '=');
+    size_t n = eq ? (size_t)(eq - map) : strlen(map);
+    char from[1024];
+    if (n >= sizeof from)
+        return 0;
+    memcpy(from, map, n);
+    from[n] = '\0';
+    while (n > 1 && is_sep(from[n - 1]))
+        from[--n] = '\0';
+    return strcmp(from, root->name) == 0 || trace_path_same(from, root->path);
+}
+
+static char *full_path(const char *utf8)
+{
+    wchar_t *wide = utf8_to_wide(utf8), full[MAX_PATH];
+    DWORD n = wide ? GetFullPathNameW(wide, MAX_PATH, full, NULL) : 0;
+    free(wide);
+    if (n == 0 || n >= MAX_PATH)
+        return NULL;
+    return wide_to_utf8(full);
+}
+
+char *travel_root_folder(const scn_scenario *sc, const scn_root *root, char **maps, size_t nmaps, char *err,
+                         size_t errsize)
+{
+    (void)sc;
+    char relative[600];
+    const char *to = NULL;
+    for (size_t i = 0; i < nmaps; i++)
+        if (travel_map_matches(root, maps[i]))
+            to = strchr(maps[i], '=') + 1;
+    if (!to) {
+        snprintf(relative, sizeof relative, ".\\%s", root->name);
+        to = relative;
+    }
+    char *full = full_path(to);
+    if (!full)
+        snprintf(err, errsize, "root %s: cannot make a full path of %s", root->name, to);
+    return full;
+}
+
+/* Creates FOLDER (UTF-8, absolute) and every folder above it that is missing. */
+static int make_folders(const char *folder)
+{
+    wchar_t *wide = utf8_to_wide(folder);
+    int ok = wide != NULL;
+    for (wchar_t *p = wide; ok && *p; p++) {
+        if ((*p == L'\\' || *p == L'/') && p > wide && p[-1] != L':' && p[-1] != L'\\' && p[-1] != L'/') {
+            wchar_t keep = *p;
+            *p = L'\0';
+            CreateDirectoryW(wide, NULL);
+            *p = keep;
+        }
+    }
+    if (ok && !CreateDirectoryW(wide, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+        ok = 0;
+    free(wide);
+    return ok ? 0 : -1;
+}
+
+int travel_prepare(const scn_scenario *sc, char **maps, size_t nmaps, var_store *vars, char *err, size_t errsize)
+{
+    char key[200];
+    for (size_t r = 0; r < sc->nroots; r++) {
+        char *folder = travel_root_folder(sc, &sc->roots[r], maps, nmaps, err, errsize);
+        if (!folder)
+            return -1;
+        key_of(key, sizeof key, "root", sc->roots[r].name);
+        int ok = make_folders(folder) == 0 && var_set_text(vars, key, folder);
+        if (!ok)
+            snprintf(err, errsize, "root %s: cannot create %s (error %lu)", sc->roots[r].name, folder,
+                     (unsigned long)GetLastError());
+        free(folder);
+        if (!ok)
+            return -1;
+    }
+    /* The folders the recorded paths name under a root existed when they were recorded. */
+    for (size_t s = 0; s < sc->nsteps; s++)
+        for (size_t a = 0; a < sc->steps[s].nargs; a++) {
+            const scn_arg *arg = &sc->steps[s].args[a];
+            if (arg->kind != SCN_ARG_ROOTED || !arg->text)
+                continue;
+            char *path = travel_resolve_path(arg, vars, err, errsize);
+            if (!path)
+                return -1;
+            size_t n = strlen(path);
+            while (n > 0 && !is_sep(path[n - 1]))
+                n--;
+            while (n > 0 && is_sep(path[n - 1]))
+                n--;
+            path[n] = '\0';
+            if (n > 0)
+                make_folders(path);
+            free(path);
+        }
+    return 0;
+}
+
+char *travel_resolve_path(const scn_arg *arg, var_store *vars, char *err, size_t errsize)
+{
+    char key[200];
+    if (arg->kind == SCN_ARG_ROOTED) {
+        key_of(key, sizeof key, "root", arg->ref);
+        char *folder = var_get_text(vars, key);
+        if (!folder) {
+            snprintf(err, errsize, "%s:\"%s\": root %s is not mapped to a folder", arg->ref, arg->text, arg->ref);
+            return NULL;
+        }
+        size_t n = strlen(folder), m = strlen(arg->text);
+        char *path = malloc(n + m + 1);
+        if (path) {
+            memcpy(path, folder, n);
+            memcpy(path + n, arg->text, m + 1);
+        }
+        free(folder);
+        return path;
+    }
+    key_of(key, sizeof key, "list", arg->ref);
+    char *list = var_get_text(vars, key);
+    if (!list) {
+        snprintf(err, errsize, "$%s: no list was kept (the call that returns it did not run or failed)", arg->ref);
+        return NULL;
+    }
+    /* Entries are separated by newlines (no path holds one). */
+    char *found = NULL;
+    long index = 0;
+    for (char *entry = list; entry && !found; index++) {
+        char *next = strchr(entry, '\n');
+        if (next)
+            *next = '\0';
+        if (*entry && (arg->text ? trace_path_same(trace_path_base(entry), arg->text) : index == (long)arg->value))
+            found = _strdup(entry);
+        entry = next ? next + 1 : NULL;
+    }
+    if (!found) {
+        free(list); /* the search cut it at its newlines: read it again for the message */
+        list = var_get_text(vars, key);
+        for (char *p = list; p && *p; p++)
+            if (*p == '\n')
+                *p = ';';
+        if (arg->text)
+            snprintf(err, errsize, "$%s[\"%s\"]: this host's list has no entry of that name (it returned: %.300s)",
+                     arg->ref, arg->text, list ? list : "");
+        else
+            snprintf(err, errsize, "$%s[%lld]: this host's list has no entry %lld (it returned: %.300s)", arg->ref,
+                     (long long)arg->value, (long long)arg->value, list ? list : "");
+    }
+    free(list);
+    return found;
+}
+
+int travel_buffer_size(const scn_arg *arg, var_store *vars, uint32_t *size, char *err, size_t errsize)
+{
+    int64_t value;
+    if (!var_get(vars, arg->ref, &value)) {
+        snprintf(err, errsize, "buf($%s): no earlier step captured &%s", arg->ref, arg->ref);
+        return -1;
+    }
+    if (value < 0 || value > (int64_t)UINT32_MAX) {
+        snprintf(err, errsize, "buf($%s): $%s is %lld, not a buffer size", arg->ref, arg->ref, (long long)value);
+        return -1;
+    }
+    *size = (uint32_t)value;
+    return 0;
+}
+
+int travel_keep_list(const kept_list *list, var_store *vars)
+{
+    int wide = list->param->ctype && strstr(list->param->ctype, "WSTR") != NULL;
+    size_t unit = wide ? sizeof(wchar_t) : 1, count = list->size / unit, used = 0, capacity = 256;
+    char *joined = malloc(capacity), key[200];
+    if (!joined)
+        return -1;
+    joined[0] = '\0';
+    for (size_t at = 0; at < count;) {
+        size_t end = at;
+        if (wide)
+            while (end < count && ((const wchar_t *)list->data)[end])
+                end++;
+        else
+            while (end < count && ((const char *)list->data)[end])
+                end++;
+        if (end == at || end == count)
+            break; /* the empty string ends the list (and an unterminated tail is no entry) */
+        char *utf8 = wide ? wide_to_utf8((const wchar_t *)list->data + at) : ansi_to_utf8((const char *)list->data + at);
+        if (utf8) {
+            size_t n = strlen(utf8);
+            if (used + n + 2 > capacity) {
+                while (used + n + 2 > capacity)
+                    capacity *= 2;
+                char *grown = realloc(joined, capacity);
+                if (!grown) {
+                    free(utf8);
+                    free(joined);
+                    return -1;
+                }
+                joined = grown;
+            }
+            if (used)
+                joined[used++] = '\n';
+            memcpy(joined + used, utf8, n + 1);
+            used += n;
+            free(utf8);
+        }
+        at = end + 1;
+    }
+    key_of(key, sizeof key, "list", list->name);
+    int ok = var_set_text(vars, key, joined);
+    free(joined);
+    return ok ? 0 : -1;
+}
