@@ -35,9 +35,11 @@ typedef struct call {
     struct thread *thread;
 } call;
 
+/* A run of one thread's records: a whole region, or the rest of one that a thread which
+ * ended handed to a new thread (each run starts with its own region record). */
 typedef struct region_ref {
     uint32_t ordinal;
-    size_t offset;
+    size_t offset, limit;
 } region_ref;
 
 typedef struct thread {
@@ -66,6 +68,7 @@ typedef struct decoder {
     /* the clock: seconds = (clock - clock0) / rate */
     uint64_t clock0, best_clock, best_counter, counter0, frequency;
     double ticks_per_second;
+    const char *in_flight_note; /* the comment of a call that never returned */
     trace_text *out;
 } decoder;
 
@@ -212,24 +215,54 @@ static int read_header(decoder *d)
     return read_names(d);
 }
 
+/* Starts a run at the region record at AT. */
+static void add_run(decoder *d, size_t at, size_t limit)
+{
+    const unsigned char *r = d->data + at;
+    thread *t = thread_of(d, rd32(r + TRACE_REGION_SERIAL), rd32(r + TRACE_REGION_TID));
+    ESH_APPEND(t->regions, t->nregions);
+    t->regions[t->nregions].ordinal = rd32(r + TRACE_REGION_ORDINAL);
+    t->regions[t->nregions].offset = at;
+    t->regions[t->nregions++].limit = limit;
+    clock_sample(d, rd64(r + TRACE_REGION_CLOCK), rd64(r + TRACE_REGION_COUNTER));
+}
+
 static int read_regions(decoder *d)
 {
-    for (size_t at = d->region_bytes; at < d->len; at += d->region_bytes) {
-        if (d->len - at < TRACE_REGION_RECORD_BYTES) {
+    for (size_t base = d->region_bytes; base < d->len; base += d->region_bytes) {
+        size_t limit = base + d->region_bytes, run = base;
+        if (d->len - base < TRACE_REGION_RECORD_BYTES) {
             d->cut = 1;
             break;
         }
-        const unsigned char *r = d->data + at;
-        uint32_t word = rd32(r);
+        uint32_t word = rd32(d->data + base);
         if (word == 0)
             continue; /* taken by a thread that was killed before it wrote to it */
         if (word != TRACE_REC_WORD(TRACE_REGION_RECORD_BYTES, TRACE_REC_REGION))
-            return fail(d, at, "a region does not start with a region record");
-        thread *t = thread_of(d, rd32(r + TRACE_REGION_SERIAL), rd32(r + TRACE_REGION_TID));
-        ESH_APPEND(t->regions, t->nregions);
-        t->regions[t->nregions].ordinal = rd32(r + TRACE_REGION_ORDINAL);
-        t->regions[t->nregions++].offset = at;
-        clock_sample(d, rd64(r + TRACE_REGION_CLOCK), rd64(r + TRACE_REGION_COUNTER));
+            return fail(d, base, "a region does not start with a region record");
+        /* The region's records, for the region records inside it (and their sizes). */
+        size_t at = base + TRACE_REGION_RECORD_BYTES;
+        while (at < limit) {
+            if (d->len - at < 4)
+                break;
+            word = rd32(d->data + at);
+            uint32_t size = TRACE_REC_SIZE(word);
+            if (word == 0)
+                break;
+            if (size < 8 || size % 8 != 0 || size > limit - at)
+                return fail(d, at, "a record of %lu bytes (kind %lu)", (unsigned long)size,
+                            (unsigned long)TRACE_REC_KIND(word));
+            if (size > d->len - at)
+                break;
+            if (TRACE_REC_KIND(word) == TRACE_REC_REGION) {
+                if (size != TRACE_REGION_RECORD_BYTES)
+                    return fail(d, at, "a region record of %lu bytes", (unsigned long)size);
+                add_run(d, run, at);
+                run = at;
+            }
+            at += size;
+        }
+        add_run(d, run, limit);
     }
     for (size_t i = 0; i < d->nthreads; i++) {
         thread *t = &d->threads[i];
@@ -344,7 +377,7 @@ static int read_end(decoder *d, thread *t, size_t at, const unsigned char *r, ui
 static int read_thread(decoder *d, thread *t)
 {
     for (size_t k = 0; k < t->nregions; k++) {
-        size_t base = t->regions[k].offset, limit = base + d->region_bytes;
+        size_t base = t->regions[k].offset, limit = t->regions[k].limit;
         if (k > 0 && t->regions[k].ordinal != t->regions[k - 1].ordinal + 1)
             warn(d, "thread %lu lacks its region %lu: calls are missing", (unsigned long)t->tid,
                  (unsigned long)t->regions[k - 1].ordinal + 1);
@@ -368,7 +401,7 @@ static int read_thread(decoder *d, thread *t)
             switch (TRACE_REC_KIND(word)) {
             case TRACE_REC_CALL_START: rc = read_start(d, t, at, r, size); break;
             case TRACE_REC_CALL_END: rc = read_end(d, t, at, r, size); break;
-            case TRACE_REC_REGION: rc = fail(d, at, "a region record inside a region"); break;
+            case TRACE_REC_REGION: rc = fail(d, at, "a region record inside a run"); break;
             default: break; /* a kind a later recorder writes */
             }
             if (rc != 0)
@@ -738,7 +771,7 @@ static void print_call(decoder *d, trace_handles *h, text *t, const call *c, siz
     uint64_t micros = (uint64_t)(seconds_of(d, rd64(r + TRACE_START_CLOCK)) * 1e6 + 0.5);
     text_addf(t, "   # seq=%lu tid=%lu t=%lu.%06lu%s\n", (unsigned long)number, (unsigned long)c->thread->tid,
               (unsigned long)(micros / 1000000), (unsigned long)(micros % 1000000),
-              !v.done ? " in flight: the process died in this call"
+              !v.done ? d->in_flight_note
               : (c->end[TRACE_END_FLAGS] & TRACE_END_UNRESOLVED) ? " unresolved" : "");
 }
 
@@ -780,7 +813,14 @@ static void write_text(decoder *d, text *t)
         in_flight += d->threads[i].ncalls - d->threads[i].nended;
     }
     int closed = header && rd32(d->data + TRACE_H_CLOSED) == 1;
-    if (in_flight > 0)
+    int stopped = header && rd32(d->data + TRACE_H_STOPPED) == 1;
+    /* A call that never returned in a process that never ended: the replay expects the
+     * crash (docs/scenario-language.md, `expect: crash`). */
+    int crashed = in_flight > 0 && !closed && !stopped;
+    d->in_flight_note = stopped ? " in flight when recording stopped (the trace was full)"
+                        : closed ? " in flight when the process ended"
+                                 : " in flight: the process died in this call";
+    if (crashed)
         text_add(t, "  expect: crash\n", 16);
 
     trace_handles h;
@@ -820,9 +860,14 @@ static void write_text(decoder *d, text *t)
     text_add(t, "end\n", 4);
     d->out->calls = number;
     d->out->in_flight = in_flight;
-    if (!closed || d->cut)
-        warn(d, "trace cut after record %lu (%lu completed, %lu in flight)", (unsigned long)number,
-             (unsigned long)completed, (unsigned long)in_flight);
+    if (stopped)
+        warn(d, "trace cut after record %lu: the trace filled up (the disk or ESENTSHIM_TRACE_MAX_BYTES) and "
+                "recording stopped", (unsigned long)number);
+    else if (!closed)
+        warn(d, "trace cut after record %lu (%lu completed, %lu in flight): the process did not end normally",
+             (unsigned long)number, (unsigned long)completed, (unsigned long)in_flight);
+    else if (d->cut)
+        warn(d, "trace cut after record %lu: the file is shorter than the recorder left it", (unsigned long)number);
 }
 
 /* ---- entry points -------------------------------------------------------------------------- */

@@ -38,6 +38,7 @@ enum {
     TRACE_H_NAMES_OFFSET = 76,      /* u32: the recorder's function names, NUL-separated, in api id order */
     TRACE_H_NAMES_BYTES = 80,       /* u32 (ids in records are indexes into this list, so a trace
                                      * decodes with a harness whose API table differs) */
+    TRACE_H_STOPPED = 84,           /* u32: 1 when recording stopped because the trace was full */
     TRACE_H_CLOCK_CALIB = 88,       /* u64: clock and counter read back to back ~1 ms after start */
     TRACE_H_COUNTER_CALIB = 96,     /* u64 */
     TRACE_H_FIXED_BYTES = 128       /* room for fields a later version adds */

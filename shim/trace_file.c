@@ -1,69 +1,82 @@
-/* The trace file is written through file mappings: a record reserves its byte range with
- * one interlocked add on the shared end offset and copies its (already formatted) line
- * into the mapped view, so threads never wait for each other on the common path and no
- * system call is made per record. The pages of a mapped file belong to the OS: whatever a
- * record copied before the process was killed is in the file. The file grows in chunks:
- * the thread that first needs a chunk writes it with zeros (WriteFile: the space is then
- * really allocated, so a full disk is a failed write, not a fault on a mapped page) and
- * maps it, under the only lock. A clean exit truncates the file to the bytes used; a
- * killed process leaves a zero-filled tail (and, if several threads were inside a record
- * at the kill, NUL bytes where their records were going), which the trace reader treats
- * as a cut (core/scenario_parse.c). */
+/* The trace file is written through file mappings: region 0 is the header, and each
+ * recording thread takes the next region with one interlocked increment and copies its
+ * records into it, so threads share no cache line on the common path and no system call
+ * is made per record. The pages of a mapped file belong to the OS: whatever a record
+ * copied before the process was killed is in the file.
+ *
+ * The file grows by chunks (128 KB while it is under 1 MB, then 1 MB): the thread that
+ * first needs a chunk writes it with zeros (WriteFile: the space is then really
+ * allocated, so a full disk is a failed write, not a fault on a mapped page) and maps it,
+ * under the only lock. A clean exit cuts the file to the regions used; a killed process
+ * leaves at most one chunk of zeros past them. */
 #include <windows.h>
 
 #include <stdio.h>
 #include <stdlib.h>
-
 #include <string.h>
 
-#include "host.h"
+#include "api.h"
 #include "shim_warn.h"
-#include "target.h"
 #include "trace_clock.h"
 #include "trace_file.h"
+#include "trace_format.h"
+#include "trace_header.h"
 
 volatile LONG trace_recording;
 static HANDLE trace_handle = INVALID_HANDLE_VALUE;
 static volatile LONG write_failed, closed;
 
-/* 16 MB a chunk (a multiple of the 64 KB mapping granularity). x86 keeps every chunk
- * mapped in its 2 GB of address space, so it stops at 1 GB of trace; x64 at 64 GB. */
-#define CHUNK_BYTES ((LONG64)16 << 20)
+#define REGION ((LONG64)TRACE_REGION_BYTES)
+#define SMALL_CHUNK ((LONG64)128 << 10) /* a multiple of the 64 KB mapping granularity */
+#define BIG_CHUNK ((LONG64)1 << 20)
+#define SMALL_CHUNKS 8                  /* the first megabyte */
+/* x86 keeps every chunk mapped in its 2 GB of address space, so it stops at 1 GB; x64 at 64 GB. */
 #if defined(_WIN64)
-#define MAX_CHUNKS 4096
+#define MAX_BYTES ((LONG64)64 << 30)
 #else
-#define MAX_CHUNKS 64
+#define MAX_BYTES ((LONG64)1 << 30)
 #endif
+#define MAX_CHUNKS (SMALL_CHUNKS + (int)((MAX_BYTES - BIG_CHUNK) / BIG_CHUNK))
+
 static char *volatile chunk_views[MAX_CHUNKS];
-static volatile LONG64 reserved_end; /* bytes handed out to records */
-static LONG64 prepared_end;          /* bytes zero-written and mapped (under chunk_lock) */
-static volatile LONG64 max_bytes = (LONG64)MAX_CHUNKS * CHUNK_BYTES;
+static volatile LONG64 regions_taken;   /* region 0 is the header */
+static LONG64 prepared_end;             /* bytes zero-written and mapped (under chunk_lock) */
+static volatile LONG64 max_bytes = MAX_BYTES;
 static SRWLOCK chunk_lock = SRWLOCK_INIT;
 static char zeros[1 << 16];
 /* Set at process exit: a thread the exit killed may have held chunk_lock, so it is only tried. */
 static volatile LONG process_exiting;
+static volatile LONG thread_serials;
 
-static void read_max_bytes(void);
+/* Rests of regions whose threads ended (under chunk_lock). */
+#define SPARE_MAX 64
+static struct spare { unsigned char *at, *limit; } spares[SPARE_MAX];
+static volatile LONG spare_count;
 
-static void to_utf8(const wchar_t *text, char *out, int size)
+static LONG64 chunk_start(int index)
 {
-    int n = WideCharToMultiByte(CP_UTF8, 0, text, -1, out, size, NULL, NULL);
-    if (n == 0)
-        out[0] = '\0';
+    return index < SMALL_CHUNKS ? index * SMALL_CHUNK : SMALL_CHUNKS * SMALL_CHUNK + (index - SMALL_CHUNKS) * BIG_CHUNK;
 }
 
-/* The executable's file name ("backup.exe"). */
-static const wchar_t *exe_name(wchar_t *path, DWORD size)
+static int chunk_of(LONG64 offset)
 {
-    DWORD n = GetModuleFileNameW(NULL, path, size);
-    if (n == 0 || n >= size)
-        lstrcpyW(path, L"process");
-    const wchar_t *name = path;
-    for (const wchar_t *p = path; *p != L'\0'; p++)
-        if (*p == L'\\' || *p == L'/')
-            name = p + 1;
-    return name;
+    return offset < SMALL_CHUNKS * SMALL_CHUNK ? (int)(offset / SMALL_CHUNK)
+                                               : SMALL_CHUNKS + (int)((offset - SMALL_CHUNKS * SMALL_CHUNK) / BIG_CHUNK);
 }
+
+static void stop_recording(const char *why)
+{
+    InterlockedExchange(&trace_recording, 0);
+    if (chunk_views[0] != NULL) /* the decoder says the trace filled up, not that the process died */
+        *(volatile uint32_t *)(chunk_views[0] + TRACE_H_STOPPED) = 1;
+    if (InterlockedExchange(&write_failed, 1) == 0)
+        shim_warn(why);
+}
+
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+
+/* ---- where the trace goes ------------------------------------------------------------------ */
 
 static int is_directory(const wchar_t *path)
 {
@@ -71,190 +84,76 @@ static int is_directory(const wchar_t *path)
     return attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY);
 }
 
-/* Fills PATH with the trace file to write; returns 0 when recording is off. */
-static int choose_path(wchar_t *path, DWORD size)
+/* A number no other process picks: under Wine every fresh process gets the same pid. */
+static uint64_t unique_part(unsigned attempt)
 {
-    wchar_t exe_path[MAX_PATH * 2], dir[MAX_PATH * 2], file[MAX_PATH];
-    const wchar_t *exe = exe_name(exe_path, (DWORD)(sizeof exe_path / sizeof exe_path[0]));
+    LARGE_INTEGER counter;
+    QueryPerformanceCounter(&counter);
+    uint64_t x = trace_clock_read() ^ ((uint64_t)counter.QuadPart << 17) ^ GetTickCount64() ^
+                 ((uint64_t)(uintptr_t)&counter << 7) ^ ((uint64_t)GetCurrentProcessId() << 40) ^ attempt;
+    x ^= x >> 30; /* a splitmix64 finaliser: every input bit moves every output bit */
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* Creates the trace in folder DIR as <exe>-<pid>-<unique>.trace.scn, never an existing
+ * file (CREATE_NEW, a new unique part after a collision). */
+static HANDLE create_in_folder(const wchar_t *dir, wchar_t *path, DWORD size)
+{
+    wchar_t exe_path[MAX_PATH * 2];
+    const wchar_t *exe = trace_exe_name(exe_path, (DWORD)(sizeof exe_path / sizeof exe_path[0]));
+    for (unsigned attempt = 0; attempt < 64; attempt++) {
+        int n = _snwprintf(path, size, L"%ls\\%.200ls-%lu-%08lx.trace.scn", dir, exe, (unsigned long)GetCurrentProcessId(),
+                           (unsigned long)(unique_part(attempt) & 0xffffffffu));
+        if (n < 0 || (DWORD)n >= size) {
+            shim_warn("the trace path is too long; recording is off, calls are still forwarded");
+            return INVALID_HANDLE_VALUE;
+        }
+        HANDLE h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                               NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (h != INVALID_HANDLE_VALUE || GetLastError() != ERROR_FILE_EXISTS)
+            return h;
+    }
+    return INVALID_HANDLE_VALUE;
+}
+
+/* Creates the trace file ESENTSHIM_TRACE names (path in PATH); NULL handle when
+ * recording is off, INVALID_HANDLE_VALUE when it cannot be created. */
+static HANDLE create_trace(wchar_t *path, DWORD size)
+{
+    wchar_t dir[MAX_PATH * 2];
     DWORD n = GetEnvironmentVariableW(L"ESENTSHIM_TRACE", dir, (DWORD)(sizeof dir / sizeof dir[0]));
-    _snwprintf(file, MAX_PATH, L"%.200ls-%lu.trace.scn", exe, (unsigned long)GetCurrentProcessId());
+    path[0] = L'\0';
     if (n >= sizeof dir / sizeof dir[0]) {
         shim_warn("ESENTSHIM_TRACE is too long; recording is off, calls are still forwarded");
-        return 0;
+        return NULL;
     }
     if (n > 0 && (lstrcmpiW(dir, L"off") == 0 || lstrcmpW(dir, L"-") == 0))
-        return 0;
+        return NULL;
     if (n == 0) {
-        /* Unset: %TEMP%\esentshim\<exe>-<pid>.trace.scn */
+        /* Unset: %TEMP%\esentshim\<exe>-<pid>-<unique>.trace.scn */
         DWORD t = GetTempPathW(MAX_PATH, dir);
         if (t == 0 || t >= MAX_PATH) {
             shim_warn("no TEMP folder for the default trace; recording is off, calls are still forwarded");
-            return 0;
+            return NULL;
         }
         lstrcatW(dir, L"esentshim");
         CreateDirectoryW(dir, NULL);
-        n = (DWORD)lstrlenW(dir);
     } else if (dir[n - 1] == L'\\' || dir[n - 1] == L'/') {
         dir[--n] = L'\0';
         CreateDirectoryW(dir, NULL);
     } else if (!is_directory(dir)) {
+        /* A file named by the user: created anew. */
         lstrcpynW(path, dir, (int)size);
-        return 1;
+        return CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                           NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     }
-    if ((DWORD)(n + 1 + lstrlenW(file)) >= size) {
-        shim_warn("the trace path is too long; recording is off, calls are still forwarded");
-        return 0;
-    }
-    _snwprintf(path, size, L"%ls\\%ls", dir, file);
-    return 1;
-}
-
-/* Appends TEXT to OUT, cutting it at its end. */
-static void add(char *out, size_t size, const char *text)
-{
-    size_t used = strlen(out);
-    size_t n = strlen(text);
-    if (used + n + 1 > size)
-        n = size - used - 1;
-    memcpy(out + used, text, n);
-    out[used + n] = '\0';
-}
-
-/* Scenario names are [A-Za-z0-9_.-]+. */
-static void add_name(char *out, size_t size, const char *text)
-{
-    char clean[256];
-    size_t n = 0;
-    for (; *text != '\0' && n + 1 < sizeof clean; text++) {
-        char c = *text;
-        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-                 c == '.' || c == '-';
-        clean[n++] = ok ? c : '_';
-    }
-    clean[n] = '\0';
-    add(out, size, clean);
-}
-
-/* One line of header text: no line breaks inside. */
-static void add_line_text(char *out, size_t size, const char *text)
-{
-    size_t start = strlen(out);
-    add(out, size, text);
-    for (char *p = out + start; *p != '\0'; p++)
-        if (*p == '\r' || *p == '\n')
-            *p = ' ';
-}
-
-static void write_header(void)
-{
-    static char header[8192];
-    char text[2048], number[160];
-    wchar_t exe_path[MAX_PATH * 2];
-    host_facts host;
-    dll_facts dll;
-    const wchar_t *exe = exe_name(exe_path, (DWORD)(sizeof exe_path / sizeof exe_path[0]));
-    char exe8[MAX_PATH * 3];
-    unsigned long pid = (unsigned long)GetCurrentProcessId();
-
-    host_facts_get(&host);
-    memset(&dll, 0, sizeof dll);
-    if (target_module() != NULL)
-        dll_facts_get(target_module(), &dll);
-    else
-        to_utf8(target_path(), dll.path, (int)sizeof dll.path);
-    to_utf8(exe, exe8, (int)sizeof exe8);
-
-    header[0] = '\0';
-    add(header, sizeof header, "# esentshim trace\n# process: ");
-    to_utf8(exe_path, text, (int)sizeof text);
-    add_line_text(header, sizeof header, text);
-    snprintf(number, sizeof number, " (pid %lu)\n# command-line: ", pid);
-    add(header, sizeof header, number);
-    to_utf8(GetCommandLineW(), text, (int)sizeof text);
-    add_line_text(header, sizeof header, text);
-    add(header, sizeof header, "\n# arch: ");
-    add(header, sizeof header, host.arch);
-    add(header, sizeof header, "\n# os: ");
-    add_line_text(header, sizeof header, host.os_name);
-    snprintf(number, sizeof number, " %lu.%lu.%lu.%lu%s", (unsigned long)host.major, (unsigned long)host.minor,
-              (unsigned long)host.build, (unsigned long)host.ubr, host.is_server ? " server" : "");
-    add(header, sizeof header, number);
-    if (host.wine[0] != '\0') {
-        add(header, sizeof header, " (Wine ");
-        add_line_text(header, sizeof header, host.wine);
-        add(header, sizeof header, ")");
-    }
-    add(header, sizeof header, "\n# target: ");
-    add_line_text(header, sizeof header, dll.path);
-    if (target_module() == NULL)
-        add(header, sizeof header, " (not loaded: every call returns JET_errFeatureNotAvailable (-1001))");
-    else {
-        add(header, sizeof header, " ");
-        add_line_text(header, sizeof header, dll.version[0] != '\0' ? dll.version : "(no version)");
-    }
-    add(header, sizeof header, "\nscenario trace-");
-    add_name(header, sizeof header, exe8);
-    {
-        /* pid plus the process's start time: pids are reused (quickly, under Wine), and a
-         * folder of traces must replay as one run, so each scenario name must be unique. */
-        FILETIME created, unused1, unused2, unused3;
-        SYSTEMTIME st;
-        memset(&st, 0, sizeof st);
-        if (GetProcessTimes(GetCurrentProcess(), &created, &unused1, &unused2, &unused3))
-            FileTimeToSystemTime(&created, &st);
-        snprintf(number, sizeof number, "-%lu-%04u%02u%02uT%02u%02u%02u.%03u\n  purpose: calls recorded from ", pid,
-                 st.wYear, st.wMonth, st.wDay, st.wHour, st.wMinute, st.wSecond, st.wMilliseconds);
-    }
-    add(header, sizeof header, number);
-    add_line_text(header, sizeof header, exe8);
-    add(header, sizeof header, " by esentshim\n  evidence: trace ");
-    if (target_module() == NULL) {
-        add(header, sizeof header, "no target DLL loaded");
-    } else {
-        const char *base = dll.path;
-        for (const char *p = dll.path; *p != '\0'; p++)
-            if (*p == '\\' || *p == '/')
-                base = p + 1;
-        add_line_text(header, sizeof header, base);
-        add(header, sizeof header, " ");
-        add_line_text(header, sizeof header, dll.version[0] != '\0' ? dll.version : "(no version)");
-        if (dll.kind[0] != '\0') {
-            add(header, sizeof header, " (");
-            add(header, sizeof header, dll.kind);
-            add(header, sizeof header, ")");
-        }
-    }
-    add(header, sizeof header, " on ");
-    add_line_text(header, sizeof header, host.os_name[0] != '\0' ? host.os_name : "unknown Windows");
-    snprintf(number, sizeof number, " (%lu.%lu.%lu)\n", (unsigned long)host.major, (unsigned long)host.minor,
-              (unsigned long)host.build);
-    add(header, sizeof header, number);
-    trace_append(header, strlen(header));
-}
-
-void trace_open(void)
-{
-    wchar_t path[MAX_PATH * 2];
-    if (!choose_path(path, (DWORD)(sizeof path / sizeof path[0])))
-        return;
-    trace_clock_start(); /* only when recording: it measures the clock's rate for ~1 ms */
-    read_max_bytes();
-    /* Read access too: a read-write mapping needs it. */
-    trace_handle = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                               NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (trace_handle == INVALID_HANDLE_VALUE) {
-        shim_warn_path("cannot create the trace file; recording is off, calls are still forwarded: ", path);
-        return;
-    }
-    InterlockedExchange(&trace_recording, 1);
-    write_header();
-}
-
-static void stop_recording(const char *why)
-{
-    InterlockedExchange(&trace_recording, 0);
-    if (InterlockedExchange(&write_failed, 1) == 0)
-        shim_warn(why);
+    HANDLE h = create_in_folder(dir, path, size);
+    if (path[0] == L'\0')
+        lstrcpynW(path, dir, (int)size);
+    return h;
 }
 
 /* ESENTSHIM_TRACE_MAX_BYTES: the largest trace to write (a quota, and how the tests give
@@ -270,14 +169,15 @@ static void read_max_bytes(void)
         max_bytes = value;
 }
 
+/* ---- growing the file ---------------------------------------------------------------------- */
+
 /* Writes chunk INDEX with zeros and maps it; under chunk_lock. 0 when the disk is full,
  * the quota is reached or the mapping fails. */
-static int prepare_chunk(LONG64 index)
+static int prepare_chunk(int index)
 {
-    LONG64 start = index * CHUNK_BYTES;
+    LONG64 start = chunk_start(index), bytes = index < SMALL_CHUNKS ? SMALL_CHUNK : BIG_CHUNK;
     if (index >= MAX_CHUNKS || start >= max_bytes)
         return 0;
-    LONG64 bytes = max_bytes - start < CHUNK_BYTES ? max_bytes - start : CHUNK_BYTES;
     LARGE_INTEGER at;
     at.QuadPart = start;
     if (!SetFilePointerEx(trace_handle, at, NULL, FILE_BEGIN))
@@ -290,7 +190,8 @@ static int prepare_chunk(LONG64 index)
             if (done == 0)
                 return 0;
             bytes = done;
-            max_bytes = start + done;
+            if (start + done < max_bytes)
+                max_bytes = start + done;
             break;
         }
         done += n;
@@ -308,14 +209,11 @@ static int prepare_chunk(LONG64 index)
 }
 
 /* The view of chunk INDEX, prepared by whichever thread needs it first; NULL on failure. */
-static char *chunk_view(LONG64 index)
+static char *chunk_view(int index)
 {
     if (index >= MAX_CHUNKS)
         return NULL;
-    /* A plain load, not an interlocked one: that would take the cache line from the other
-     * recording threads on every record. Published with a full barrier; x86 and x64 loads
-     * are acquire loads, other CPUs get a barrier. */
-    char *view = chunk_views[index];
+    char *view = chunk_views[index]; /* published with a full barrier */
 #if !(defined(_M_X64) || defined(_M_IX86) || defined(__x86_64__) || defined(__i386__))
     MemoryBarrier();
 #endif
@@ -327,51 +225,160 @@ static char *chunk_view(LONG64 index)
         return NULL;
     /* Chunks are prepared in order, so the file has no holes. */
     while ((view = chunk_views[index]) == NULL && !write_failed)
-        if (!prepare_chunk(prepared_end / CHUNK_BYTES))
+        if (!prepare_chunk(chunk_of(prepared_end)))
             break;
     ReleaseSRWLockExclusive(&chunk_lock);
     return view;
 }
 
-void trace_append(const char *line, size_t length)
+static unsigned char *byte_at(LONG64 offset)
 {
-    if (length == 0)
-        return;
-    LONG64 start = InterlockedExchangeAdd64(&reserved_end, (LONG64)length);
-    LONG64 end = start + (LONG64)length;
-    if (end > max_bytes) {
+    int index = chunk_of(offset);
+    char *view = chunk_view(index);
+    return view ? (unsigned char *)view + (offset - chunk_start(index)) : NULL;
+}
+
+/* ---- regions -------------------------------------------------------------------------------- */
+
+static void write_region_record(trace_thread *t, unsigned char *r)
+{
+    uint64_t clock, counter;
+    trace_clock_pair(&clock, &counter);
+    put32(r + TRACE_REGION_TID, t->tid);
+    put32(r + TRACE_REGION_SERIAL, t->serial);
+    put32(r + TRACE_REGION_ORDINAL, t->ordinal++);
+    put64(r + TRACE_REGION_CLOCK, clock);
+    put64(r + TRACE_REGION_COUNTER, counter);
+    MemoryBarrier();
+    *(volatile uint32_t *)r = TRACE_REC_WORD(TRACE_REGION_RECORD_BYTES, TRACE_REC_REGION);
+    t->at = r + TRACE_REGION_RECORD_BYTES;
+}
+
+/* The rest of an ended thread's region, if one is spare. */
+static int take_spare(trace_thread *t)
+{
+    int got = 0;
+    if (spare_count == 0 || !TryAcquireSRWLockExclusive(&chunk_lock))
+        return 0;
+    if (spare_count > 0) {
+        struct spare s = spares[--spare_count];
+        t->limit = s.limit;
+        write_region_record(t, s.at);
+        got = 1;
+    }
+    ReleaseSRWLockExclusive(&chunk_lock);
+    return got;
+}
+
+int trace_take_region(trace_thread *t)
+{
+    if (t->serial == 0) {
+        t->serial = (uint32_t)InterlockedIncrement(&thread_serials);
+        t->tid = (uint32_t)GetCurrentThreadId();
+        if (t->at == NULL && take_spare(t))
+            return 1;
+    }
+    LONG64 index = InterlockedIncrement64(&regions_taken);
+    LONG64 offset = index * REGION;
+    unsigned char *r = offset + REGION <= max_bytes ? byte_at(offset) : NULL;
+    if (r == NULL || offset + REGION > max_bytes) {
         /* Disk full, as far as this trace goes: stop recording, keep forwarding, say so once. */
         stop_recording("the trace is full (the disk, ESENTSHIM_TRACE_MAX_BYTES or the largest trace the shim "
                        "writes); recording stopped, calls are still forwarded");
-        return;
+        return 0;
     }
-    /* Usually one chunk; a record straddling a chunk's end is copied in two parts. */
-    for (LONG64 at = start; at < end;) {
-        LONG64 index = at / CHUNK_BYTES, offset = at % CHUNK_BYTES;
-        LONG64 n = CHUNK_BYTES - offset < end - at ? CHUNK_BYTES - offset : end - at;
-        char *view = chunk_view(index);
-        if (view == NULL) {
-            stop_recording("writing the trace failed (disk full?); recording stopped, calls are still forwarded");
-            return;
-        }
-        /* The disk may have filled inside this chunk (its view is then shorter); the
-         * limit was lowered before the view was published. */
-        if (at + n > max_bytes) {
-            stop_recording("the trace is full (the disk, ESENTSHIM_TRACE_MAX_BYTES or the largest trace the shim "
-                           "writes); recording stopped, calls are still forwarded");
-            return;
-        }
-        memcpy(view + offset, line + (at - start), (size_t)n);
+    t->limit = r + REGION;
+    write_region_record(t, r);
+    return 1;
+}
+
+void trace_give_back(trace_thread *t)
+{
+    /* Worth keeping only with room for a few records; the lock is only tried (this runs
+     * at thread exit, perhaps while the process ends). */
+    if (t->at == NULL || t->limit - t->at < 1024 || !trace_recording || !TryAcquireSRWLockExclusive(&chunk_lock))
+        return;
+    if (spare_count < SPARE_MAX) {
+        spares[spare_count].at = t->at;
+        spares[spare_count].limit = t->limit;
+        spare_count++;
+    }
+    ReleaseSRWLockExclusive(&chunk_lock);
+}
+
+/* ---- the header ----------------------------------------------------------------------------- */
+
+static int write_header(void)
+{
+    unsigned char *h = byte_at(0);
+    SYSTEM_INFO info;
+    if (h == NULL)
+        return 0;
+    GetSystemInfo(&info);
+    memcpy(h, TRACE_MAGIC, TRACE_MAGIC_BYTES);
+    put32(h + TRACE_H_VERSION, TRACE_VERSION);
+    put32(h + TRACE_H_REGION_BYTES, TRACE_REGION_BYTES);
+    put32(h + TRACE_H_POINTER_BYTES, (uint32_t)sizeof(void *));
+    put32(h + TRACE_H_PAGE_SIZE, info.dwPageSize);
+    /* The prelude text, then the function names in this build's id order. */
+    size_t at = TRACE_H_FIXED_BYTES;
+    size_t text = trace_header_text((char *)h + at, TRACE_REGION_BYTES / 2 - at);
+    put32(h + TRACE_H_TEXT_OFFSET, (uint32_t)at);
+    put32(h + TRACE_H_TEXT_BYTES, (uint32_t)text);
+    at += text + 1;
+    size_t names = at;
+    for (int id = 0; id < API_COUNT; id++) {
+        size_t n = strlen(api_functions[id].name) + 1;
+        if (at + n > TRACE_REGION_BYTES)
+            break; /* a table that outgrew the header: later ids decode as unknown */
+        memcpy(h + at, api_functions[id].name, n);
         at += n;
     }
+    put32(h + TRACE_H_NAMES_OFFSET, (uint32_t)names);
+    put32(h + TRACE_H_NAMES_BYTES, (uint32_t)(at - names));
+
+    /* The clock's start, and a pair ~1 ms later so that even a short trace of a killed
+     * process has a clock rate. */
+    LARGE_INTEGER frequency, start, now;
+    QueryPerformanceFrequency(&frequency);
+    QueryPerformanceCounter(&start);
+    put64(h + TRACE_H_CLOCK_START, trace_clock_read());
+    put64(h + TRACE_H_COUNTER_START, (uint64_t)start.QuadPart);
+    put64(h + TRACE_H_COUNTER_FREQUENCY, (uint64_t)frequency.QuadPart);
+    do
+        QueryPerformanceCounter(&now);
+    while ((double)(now.QuadPart - start.QuadPart) < (double)frequency.QuadPart / 1000.0);
+    uint64_t clock, counter;
+    trace_clock_pair(&clock, &counter);
+    put64(h + TRACE_H_CLOCK_CALIB, clock);
+    put64(h + TRACE_H_COUNTER_CALIB, counter);
+    return 1;
 }
 
-double trace_seconds(void)
+void trace_open(void)
 {
-    return trace_clock_seconds();
+    wchar_t path[MAX_PATH * 2];
+    read_max_bytes();
+    trace_handle = create_trace(path, (DWORD)(sizeof path / sizeof path[0]));
+    if (trace_handle == NULL) {
+        trace_handle = INVALID_HANDLE_VALUE;
+        return;
+    }
+    if (trace_handle == INVALID_HANDLE_VALUE) {
+        shim_warn_path("cannot create the trace file; recording is off, calls are still forwarded: ", path);
+        return;
+    }
+    if (max_bytes < 2 * REGION || !write_header()) {
+        shim_warn_path("cannot write the trace file's header (disk full?); recording is off, calls are still "
+                       "forwarded: ", path);
+        return;
+    }
+    InterlockedExchange(&trace_recording, 1);
 }
 
-/* Unmaps every chunk and cuts the zeros after the last record off the file. */
+/* ---- the end -------------------------------------------------------------------------------- */
+
+/* Unmaps every chunk and cuts the file after the last region taken. */
 static void finish_file(void)
 {
     LARGE_INTEGER used;
@@ -379,7 +386,9 @@ static void finish_file(void)
         UnmapViewOfFile(chunk_views[i]);
         chunk_views[i] = NULL;
     }
-    used.QuadPart = reserved_end < prepared_end ? reserved_end : prepared_end;
+    used.QuadPart = (regions_taken + 1) * REGION;
+    if (used.QuadPart > prepared_end)
+        used.QuadPart = prepared_end;
     if (SetFilePointerEx(trace_handle, used, NULL, FILE_BEGIN))
         SetEndOfFile(trace_handle);
 }
@@ -388,15 +397,23 @@ void trace_close(int unloading)
 {
     if (!unloading)
         InterlockedExchange(&process_exiting, 1);
-    if (trace_recording && InterlockedExchange(&closed, 1) == 0) {
-        trace_append("end\n", 4);
+    if (InterlockedExchange(&closed, 1) == 0) {
         InterlockedExchange(&trace_recording, 0);
+        unsigned char *h = (unsigned char *)chunk_views[0];
+        if (h != NULL) {
+            uint64_t clock, counter;
+            trace_clock_pair(&clock, &counter);
+            put64(h + TRACE_H_CLOCK_END, clock);
+            put64(h + TRACE_H_COUNTER_END, counter);
+            MemoryBarrier();
+            *(volatile uint32_t *)(h + TRACE_H_CLOSED) = 1;
+        }
     }
     /* At process exit (the other threads are gone) or unloaded by FreeLibrary (no call can
      * come through the shim any more): the file gets its final length and is closed. */
     if (trace_handle != INVALID_HANDLE_VALUE) {
         if (!unloading && !TryAcquireSRWLockExclusive(&chunk_lock))
-            return; /* the file keeps its zero-filled tail, which the reader accepts */
+            return; /* the file keeps its zero-filled tail, which the decoder accepts */
         if (unloading)
             AcquireSRWLockExclusive(&chunk_lock);
         finish_file();

@@ -73,10 +73,13 @@ __declspec(dllexport) long WINAPI JetReadFileInstance(JET_API_PTR instance, JET_
     return 0;
 }
 
-/* Sets a last error the caller must still see after the shim recorded the call. */
+/* Sets a last error the caller must still see after the shim recorded the call. With
+ * FAKE_ESENT_DIE_IN_STOP set, the process dies inside the call (a crash in ESENT). */
 __declspec(dllexport) long WINAPI JetStopBackupInstance(JET_API_PTR instance)
 {
     (void)instance;
+    if (GetEnvironmentVariableA("FAKE_ESENT_DIE_IN_STOP", NULL, 0) > 0)
+        TerminateProcess(GetCurrentProcess(), 3);
     SetLastError(1234);
     return 0;
 }

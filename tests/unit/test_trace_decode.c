@@ -157,6 +157,31 @@ static void test_two_threads(void **state)
     free(t.p);
 }
 
+/* A thread that ended handed the rest of its region to a new thread (with the same
+ * thread id, as Windows reuses them): both threads' calls are there, in order. */
+static void test_region_handed_over(void **state)
+{
+    (void)state;
+    tb_trace t;
+    tb_thread a = {1, 300, 0, 0, 0, 0}, b = {2, 300, 0, 0, 0, 0};
+    trace_text out;
+    tb_begin(&t, 2048, 8, prelude);
+    create_instance(&t, &a, "one", 0x10, 1);
+    stop_backup(&t, &a, 0x10, 0, 2, 3);
+    tb_hand_over(&t, &a, &b);
+    for (int i = 0; i < 30; i++) /* past the end of the shared region, into a region of b's own */
+        stop_backup(&t, &b, 0x10, -801, 10 + 2 * (uint64_t)i, 11 + 2 * (uint64_t)i);
+    tb_close(&t);
+    char *text = decode_ok(&t, t.len, &out);
+    assert_int_equal(out.nwarnings, 0);
+    assert_int_equal(out.calls, 32);
+    assert_int_equal(count(text, "JetStopBackupInstance($inst1) -> JET_errBackupAbortByServer (-801)"), 30);
+    assert_int_equal(count(text, "tid=300"), 32);
+    parses(text);
+    trace_text_free(&out);
+    free(t.p);
+}
+
 /* The call the process died in is printed, expecting any code, and the scenario expects
  * the crash; the cut is a warning. */
 static void test_in_flight(void **state)
@@ -171,7 +196,7 @@ static void test_in_flight(void **state)
     char *text = decode_ok(&t, t.len, &out);
     assert_int_equal(out.in_flight, 1);
     assert_int_equal(out.nwarnings, 1);
-    assert_non_null(strstr(out.warnings[0], "t.trace: warning: trace cut after record 2 (1 completed, 1 in flight)"));
+    assert_non_null(strstr(out.warnings[0], "t.trace: warning: trace cut after record 2 (1 completed, 1 in flight): the process did not end normally"));
     assert_non_null(strstr(text, "  expect: crash\n"));
     assert_non_null(strstr(text, "JetStopBackupInstance($inst1) -> any   # seq=2 tid=9 t=0.000005 in flight"));
     parses(text);
@@ -284,6 +309,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_thread),     cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_in_flight),      cmocka_unit_test(test_strings_and_x86),
+        cmocka_unit_test(test_region_handed_over),
         cmocka_unit_test(test_cut_everywhere), cmocka_unit_test(test_damaged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,6 +136,20 @@ static unsigned char *tb_room(tb_trace *t, tb_thread *th, size_t size)
     return p;
 }
 
+/* FROM ended: TO (a new thread) goes on in the rest of FROM's region, as the shim hands
+ * an ended thread's region on. */
+static void tb_hand_over(tb_trace *t, tb_thread *from, tb_thread *to)
+{
+    unsigned char *r = t->p + from->at;
+    tb_put32(r + TRACE_REGION_TID, to->tid);
+    tb_put32(r + TRACE_REGION_SERIAL, to->serial);
+    tb_put32(r + TRACE_REGION_ORDINAL, 0);
+    tb_put32(r, TRACE_REC_WORD(TRACE_REGION_RECORD_BYTES, TRACE_REC_REGION));
+    to->at = from->at + TRACE_REGION_RECORD_BYTES;
+    to->limit = from->limit;
+    from->at = from->limit;
+}
+
 /* A call start; returns its sequence number (for tb_end). */
 static uint32_t tb_start(tb_trace *t, tb_thread *th, api_id id, const uint64_t *slots, unsigned nslots,
                          uint64_t clock, const tb_items *items)
