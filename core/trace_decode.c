@@ -267,10 +267,13 @@ static int read_regions(decoder *d)
     for (size_t i = 0; i < d->nthreads; i++) {
         thread *t = &d->threads[i];
         qsort(t->regions, t->nregions, sizeof t->regions[0], compare_regions);
-        for (size_t k = 1; k < t->nregions; k++)
-            if (t->regions[k].ordinal == t->regions[k - 1].ordinal)
-                return fail(d, t->regions[k].offset, "thread %lu has two regions numbered %lu", (unsigned long)t->tid,
-                            (unsigned long)t->regions[k].ordinal);
+        /* Two runs with one ordinal: a region copied out before its reuse, killed before the
+         * reuse began; the copies hold the same records. */
+        size_t kept = 0;
+        for (size_t k = 0; k < t->nregions; k++)
+            if (kept == 0 || t->regions[k].ordinal != t->regions[kept - 1].ordinal)
+                t->regions[kept++] = t->regions[k];
+        t->nregions = kept;
     }
     return 0;
 }

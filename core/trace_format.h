@@ -17,8 +17,13 @@
 #define TRACE_VERSION 1
 
 /* Region 0 is the header (fixed fields, then the scenario's prelude text); thread regions
- * follow, each TRACE_REGION_BYTES long. */
-#define TRACE_REGION_BYTES 32768u
+ * follow, each TRACE_REGION_BYTES long (the 64 KB a view of a file can be mapped by).
+ * A region may hold several runs: a thread that ended hands the rest of its region to a
+ * new thread, which starts its run with its own region record. A run whose thread and
+ * ordinal were seen already is a copy (the recorder copies a full region out before it
+ * reuses it) and is skipped. Records are followed by a zero word, so a reader never
+ * reads past the last record into older bytes of a reused region. */
+#define TRACE_REGION_BYTES 65536u
 
 /* Fixed header fields, by byte offset. */
 enum {

@@ -108,15 +108,24 @@ static inline trace_thread *tls_get(void)
     return (trace_thread *)TlsGetValue(tls_index);
 }
 
+/* A thread's state with a cache line of padding on either side: the heap puts small
+ * blocks next to each other, and two threads writing their `at` into one cache line
+ * would double each other's cost. */
+typedef struct padded_thread {
+    char before[64];
+    trace_thread t;
+    char after[64];
+} padded_thread;
+
 /* At thread exit (an FLS callback): the rest of its region goes to the next new thread. */
 static void WINAPI thread_ended(void *data)
 {
-    trace_thread *t = data;
-    if (t == NULL || unloading)
+    padded_thread *p = data;
+    if (p == NULL || unloading)
         return;
-    trace_give_back(t);
+    trace_give_back(&p->t);
     TlsSetValue(tls_index, NULL);
-    HeapFree(GetProcessHeap(), 0, t);
+    HeapFree(GetProcessHeap(), 0, p);
 }
 
 static void setup_threads(void)
@@ -142,11 +151,12 @@ trace_thread *call_record_thread(void)
     if (t != NULL)
         return t;
     DWORD error = GetLastError();
-    t = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *t);
-    if (t != NULL) {
+    padded_thread *p = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *p);
+    t = p != NULL ? &p->t : NULL;
+    if (p != NULL) {
         TlsSetValue(tls_index, t);
         if (fls_index != FLS_OUT_OF_INDEXES)
-            FlsSetValue(fls_index, t);
+            FlsSetValue(fls_index, p);
     }
     SetLastError(error);
     return t;
@@ -160,10 +170,13 @@ trace_thread *call_record_thread(void)
 #define COMPILER_BARRIER() __asm__ __volatile__("" ::: "memory")
 #endif
 
-/* Stores the record's first word after everything else (x86 and x64 keep stores in order;
- * other CPUs get a barrier). */
-static inline void publish(unsigned char *r, uint32_t size, unsigned kind)
+/* Ends the run with a zero word after the record (the window holds older records past
+ * it), then stores the record's first word after everything else (x86 and x64 keep
+ * stores in order; other CPUs get a barrier). */
+static inline void publish(trace_thread *t, unsigned char *r, uint32_t size, unsigned kind)
 {
+    if (r + size < t->limit)
+        *(uint32_t *)(void *)(r + size) = 0;
 #if defined(_M_X64) || defined(_M_IX86) || defined(__x86_64__) || defined(__i386__)
     COMPILER_BARRIER();
 #else
@@ -252,7 +265,7 @@ int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32
     }
     r[TRACE_START_NITEMS] = (unsigned char)items;
     uint32_t size = (uint32_t)(((size_t)(p - r) + 7) & ~(size_t)7);
-    publish(r, size, TRACE_REC_CALL_START);
+    publish(t, r, size, TRACE_REC_CALL_START);
     t->at = r + size;
     return 1;
 }
@@ -283,6 +296,6 @@ void call_record_end(trace_thread *t, api_id id, const uintptr_t *slots, uint32_
     }
     r[TRACE_END_NITEMS] = (unsigned char)items;
     uint32_t size = (uint32_t)(((size_t)(p - r) + 7) & ~(size_t)7);
-    publish(r, size, TRACE_REC_CALL_END);
+    publish(t, r, size, TRACE_REC_CALL_END);
     t->at = r + size;
 }

@@ -1,14 +1,13 @@
-/* The trace file is written through file mappings: region 0 is the header, and each
- * recording thread takes the next region with one interlocked increment and copies its
- * records into it, so threads share no cache line on the common path and no system call
- * is made per record. The pages of a mapped file belong to the OS: whatever a record
- * copied before the process was killed is in the file.
- *
- * The file grows by chunks (128 KB while it is under 1 MB, then 1 MB): the thread that
- * first needs a chunk writes it with zeros (WriteFile: the space is then really
- * allocated, so a full disk is a failed write, not a fault on a mapped page) and maps it,
- * under the only lock. A clean exit cuts the file to the regions used; a killed process
- * leaves at most one chunk of zeros past them. */
+/* Each recording thread writes its records into a window: one region of the trace file,
+ * mapped, its pages faulted in once. The pages of a mapped file belong to the OS: whatever
+ * a record copied before the process was killed is in the file. When the window is full,
+ * the thread copies it with one WriteFile to the next free region (taken with one
+ * interlocked increment) and starts over in the same window, after its zero word; so a
+ * call costs copies into memory already mapped, and the file grows by plain writes (a
+ * page fault on a fresh page of a mapped file costs ~2-9 us on the test machines, a
+ * written page ~0.7 us). A full disk is a failed write, never a fault on a mapped page:
+ * a window is written with zeros before it is mapped. A clean exit cuts the file after
+ * the last region; a killed process leaves no more than a window per thread unused. */
 #include <windows.h>
 
 #include <stdio.h>
@@ -27,48 +26,35 @@ static HANDLE trace_handle = INVALID_HANDLE_VALUE;
 static volatile LONG write_failed, closed;
 
 #define REGION ((LONG64)TRACE_REGION_BYTES)
-#define SMALL_CHUNK ((LONG64)128 << 10) /* a multiple of the 64 KB mapping granularity */
-#define BIG_CHUNK ((LONG64)1 << 20)
-#define SMALL_CHUNKS 8                  /* the first megabyte */
-/* x86 keeps every chunk mapped in its 2 GB of address space, so it stops at 1 GB; x64 at 64 GB. */
 #if defined(_WIN64)
 #define MAX_BYTES ((LONG64)64 << 30)
 #else
-#define MAX_BYTES ((LONG64)1 << 30)
+#define MAX_BYTES ((LONG64)4 << 30)
 #endif
-#define MAX_CHUNKS (SMALL_CHUNKS + (int)((MAX_BYTES - BIG_CHUNK) / BIG_CHUNK))
-
-static char *volatile chunk_views[MAX_CHUNKS];
-static volatile LONG64 regions_taken;   /* region 0 is the header */
-static LONG64 prepared_end;             /* bytes zero-written and mapped (under chunk_lock) */
+static volatile LONG64 regions_taken; /* region 0 is the header */
 static volatile LONG64 max_bytes = MAX_BYTES;
-static SRWLOCK chunk_lock = SRWLOCK_INIT;
-static char zeros[1 << 16];
-/* Set at process exit: a thread the exit killed may have held chunk_lock, so it is only tried. */
+static unsigned char *header_view;
+/* Every window mapped, to unmap at the end (under lock; beyond the list a view stays
+ * mapped until the process ends). */
+#define MAX_WINDOWS 4096
+static unsigned char *windows[MAX_WINDOWS];
+static int nwindows;
+static SRWLOCK lock = SRWLOCK_INIT;
+static const char zeros[TRACE_REGION_BYTES];
+/* Set at process exit: a thread the exit killed may have held the lock, so it is only tried. */
 static volatile LONG process_exiting;
 static volatile LONG thread_serials;
 
-/* Rests of regions whose threads ended (under chunk_lock). */
+/* Windows of threads that ended, with the room left in them (under lock). */
 #define SPARE_MAX 64
-static struct spare { unsigned char *at, *limit; } spares[SPARE_MAX];
+static struct spare { unsigned char *window, *at; } spares[SPARE_MAX];
 static volatile LONG spare_count;
-
-static LONG64 chunk_start(int index)
-{
-    return index < SMALL_CHUNKS ? index * SMALL_CHUNK : SMALL_CHUNKS * SMALL_CHUNK + (index - SMALL_CHUNKS) * BIG_CHUNK;
-}
-
-static int chunk_of(LONG64 offset)
-{
-    return offset < SMALL_CHUNKS * SMALL_CHUNK ? (int)(offset / SMALL_CHUNK)
-                                               : SMALL_CHUNKS + (int)((offset - SMALL_CHUNKS * SMALL_CHUNK) / BIG_CHUNK);
-}
 
 static void stop_recording(const char *why)
 {
     InterlockedExchange(&trace_recording, 0);
-    if (chunk_views[0] != NULL) /* the decoder says the trace filled up, not that the process died */
-        *(volatile uint32_t *)(chunk_views[0] + TRACE_H_STOPPED) = 1;
+    if (header_view != NULL) /* the decoder says the trace filled up, not that the process died */
+        *(volatile uint32_t *)(header_view + TRACE_H_STOPPED) = 1;
     if (InterlockedExchange(&write_failed, 1) == 0)
         shim_warn(why);
 }
@@ -169,77 +155,53 @@ static void read_max_bytes(void)
         max_bytes = value;
 }
 
-/* ---- growing the file ---------------------------------------------------------------------- */
+/* ---- windows and regions ------------------------------------------------------------------- */
 
-/* Writes chunk INDEX with zeros and maps it; under chunk_lock. 0 when the disk is full,
- * the quota is reached or the mapping fails. */
-static int prepare_chunk(int index)
+static int write_at(LONG64 offset, const void *data, DWORD bytes)
 {
-    LONG64 start = chunk_start(index), bytes = index < SMALL_CHUNKS ? SMALL_CHUNK : BIG_CHUNK;
-    if (index >= MAX_CHUNKS || start >= max_bytes)
-        return 0;
-    LARGE_INTEGER at;
-    at.QuadPart = start;
-    if (!SetFilePointerEx(trace_handle, at, NULL, FILE_BEGIN))
-        return 0;
-    for (LONG64 done = 0; done < bytes;) {
-        DWORD n = bytes - done < (LONG64)sizeof zeros ? (DWORD)(bytes - done) : (DWORD)sizeof zeros, written = 0;
-        if (!WriteFile(trace_handle, zeros, n, &written, NULL) || written != n) {
-            /* The disk is full: the trace ends with what could be written. */
-            done += written;
-            if (done == 0)
-                return 0;
-            bytes = done;
-            if (start + done < max_bytes)
-                max_bytes = start + done;
-            break;
-        }
-        done += n;
-    }
-    HANDLE mapping = CreateFileMappingW(trace_handle, NULL, PAGE_READWRITE, 0, 0, NULL);
-    if (mapping == NULL)
-        return 0;
-    char *view = MapViewOfFile(mapping, FILE_MAP_WRITE, (DWORD)((ULONG64)start >> 32), (DWORD)start, (SIZE_T)bytes);
-    CloseHandle(mapping); /* the view keeps the section */
-    if (view == NULL)
-        return 0;
-    prepared_end = start + bytes;
-    InterlockedExchangePointer((PVOID volatile *)&chunk_views[index], view); /* publish after the zeros */
-    return 1;
+    OVERLAPPED at;
+    DWORD written = 0;
+    memset(&at, 0, sizeof at);
+    at.Offset = (DWORD)offset;
+    at.OffsetHigh = (DWORD)((ULONG64)offset >> 32);
+    return WriteFile(trace_handle, data, bytes, &written, &at) && written == bytes;
 }
 
-/* The view of chunk INDEX, prepared by whichever thread needs it first; NULL on failure. */
-static char *chunk_view(int index)
+/* The next free region's offset, or -1 when the trace is full. */
+static LONG64 next_region(void)
 {
-    if (index >= MAX_CHUNKS)
+    LONG64 offset = InterlockedIncrement64(&regions_taken) * REGION;
+    return offset + REGION <= max_bytes ? offset : -1;
+}
+
+/* Region OFFSET written with zeros and mapped; NULL when the disk is full or mapping fails. */
+static unsigned char *map_region(LONG64 offset)
+{
+    if (offset < 0 || !write_at(offset, zeros, (DWORD)REGION))
         return NULL;
-    char *view = chunk_views[index]; /* published with a full barrier */
-#if !(defined(_M_X64) || defined(_M_IX86) || defined(__x86_64__) || defined(__i386__))
-    MemoryBarrier();
-#endif
-    if (view != NULL)
-        return view;
-    if (!process_exiting)
-        AcquireSRWLockExclusive(&chunk_lock);
-    else if (!TryAcquireSRWLockExclusive(&chunk_lock))
+    HANDLE mapping = CreateFileMappingW(trace_handle, NULL, PAGE_READWRITE, 0, 0, NULL);
+    if (mapping == NULL)
         return NULL;
-    /* Chunks are prepared in order, so the file has no holes. */
-    while ((view = chunk_views[index]) == NULL && !write_failed)
-        if (!prepare_chunk(chunk_of(prepared_end)))
-            break;
-    ReleaseSRWLockExclusive(&chunk_lock);
+    unsigned char *view =
+        MapViewOfFile(mapping, FILE_MAP_WRITE, (DWORD)((ULONG64)offset >> 32), (DWORD)offset, (SIZE_T)REGION);
+    CloseHandle(mapping); /* the view keeps the section */
+    if (view != NULL) {
+        AcquireSRWLockExclusive(&lock);
+        if (nwindows < MAX_WINDOWS)
+            windows[nwindows++] = view;
+        ReleaseSRWLockExclusive(&lock);
+    }
     return view;
 }
 
-static unsigned char *byte_at(LONG64 offset)
+static void stop_full(void)
 {
-    int index = chunk_of(offset);
-    char *view = chunk_view(index);
-    return view ? (unsigned char *)view + (offset - chunk_start(index)) : NULL;
+    /* Disk full, as far as this trace goes: stop recording, keep forwarding, say so once. */
+    stop_recording("the trace is full (the disk, ESENTSHIM_TRACE_MAX_BYTES or the largest trace the shim "
+                   "writes); recording stopped, calls are still forwarded");
 }
 
-/* ---- regions -------------------------------------------------------------------------------- */
-
+/* A region record at R, followed by the zero word that ends the run so far. */
 static void write_region_record(trace_thread *t, unsigned char *r)
 {
     uint64_t clock, counter;
@@ -249,46 +211,58 @@ static void write_region_record(trace_thread *t, unsigned char *r)
     put32(r + TRACE_REGION_ORDINAL, t->ordinal++);
     put64(r + TRACE_REGION_CLOCK, clock);
     put64(r + TRACE_REGION_COUNTER, counter);
+    if (r + TRACE_REGION_RECORD_BYTES < t->window + REGION)
+        put32(r + TRACE_REGION_RECORD_BYTES, 0);
     MemoryBarrier();
     *(volatile uint32_t *)r = TRACE_REC_WORD(TRACE_REGION_RECORD_BYTES, TRACE_REC_REGION);
     t->at = r + TRACE_REGION_RECORD_BYTES;
+    t->limit = t->window + REGION;
 }
 
-/* The rest of an ended thread's region, if one is spare. */
+/* The window of a thread that ended, if one is spare. */
 static int take_spare(trace_thread *t)
 {
     int got = 0;
-    if (spare_count == 0 || !TryAcquireSRWLockExclusive(&chunk_lock))
+    if (spare_count == 0 || !TryAcquireSRWLockExclusive(&lock))
         return 0;
     if (spare_count > 0) {
-        struct spare s = spares[--spare_count];
-        t->limit = s.limit;
-        write_region_record(t, s.at);
+        struct spare sp = spares[--spare_count];
+        t->window = sp.window;
+        write_region_record(t, sp.at);
         got = 1;
     }
-    ReleaseSRWLockExclusive(&chunk_lock);
+    ReleaseSRWLockExclusive(&lock);
     return got;
 }
 
 int trace_take_region(trace_thread *t)
 {
-    if (t->serial == 0) {
+    if (!trace_recording)
+        return 0;
+    if (t->window == NULL) {
+        /* A thread's first record: a spare window, or a fresh one. */
         t->serial = (uint32_t)InterlockedIncrement(&thread_serials);
         t->tid = (uint32_t)GetCurrentThreadId();
-        if (t->at == NULL && take_spare(t))
+        if (take_spare(t))
             return 1;
+        t->window = map_region(next_region());
+        if (t->window == NULL) {
+            stop_full();
+            return 0;
+        }
+        write_region_record(t, t->window);
+        return 1;
     }
-    LONG64 index = InterlockedIncrement64(&regions_taken);
-    LONG64 offset = index * REGION;
-    unsigned char *r = offset + REGION <= max_bytes ? byte_at(offset) : NULL;
-    if (r == NULL || offset + REGION > max_bytes) {
-        /* Disk full, as far as this trace goes: stop recording, keep forwarding, say so once. */
-        stop_recording("the trace is full (the disk, ESENTSHIM_TRACE_MAX_BYTES or the largest trace the shim "
-                       "writes); recording stopped, calls are still forwarded");
+    /* The window is full: copy it out to the next region, then start it over (its first
+     * word cleared first, so a kill in between leaves one copy or two equal ones). */
+    LONG64 offset = next_region();
+    if (offset < 0 || !write_at(offset, t->window, (DWORD)REGION)) {
+        stop_full();
         return 0;
     }
-    t->limit = r + REGION;
-    write_region_record(t, r);
+    *(volatile uint32_t *)t->window = 0;
+    MemoryBarrier();
+    write_region_record(t, t->window);
     return 1;
 }
 
@@ -296,24 +270,25 @@ void trace_give_back(trace_thread *t)
 {
     /* Worth keeping only with room for a few records; the lock is only tried (this runs
      * at thread exit, perhaps while the process ends). */
-    if (t->at == NULL || t->limit - t->at < 1024 || !trace_recording || !TryAcquireSRWLockExclusive(&chunk_lock))
+    if (t->window == NULL || t->limit - t->at < 4096 || !trace_recording || !TryAcquireSRWLockExclusive(&lock))
         return;
     if (spare_count < SPARE_MAX) {
+        spares[spare_count].window = t->window;
         spares[spare_count].at = t->at;
-        spares[spare_count].limit = t->limit;
         spare_count++;
     }
-    ReleaseSRWLockExclusive(&chunk_lock);
+    ReleaseSRWLockExclusive(&lock);
 }
 
 /* ---- the header ----------------------------------------------------------------------------- */
 
 static int write_header(void)
 {
-    unsigned char *h = byte_at(0);
+    unsigned char *h = map_region(0);
     SYSTEM_INFO info;
     if (h == NULL)
         return 0;
+    header_view = h;
     GetSystemInfo(&info);
     memcpy(h, TRACE_MAGIC, TRACE_MAGIC_BYTES);
     put32(h + TRACE_H_VERSION, TRACE_VERSION);
@@ -378,17 +353,17 @@ void trace_open(void)
 
 /* ---- the end -------------------------------------------------------------------------------- */
 
-/* Unmaps every chunk and cuts the file after the last region taken. */
+/* Unmaps every window and cuts the file after the last region taken. */
 static void finish_file(void)
 {
     LARGE_INTEGER used;
-    for (int i = 0; i < MAX_CHUNKS && chunk_views[i] != NULL; i++) {
-        UnmapViewOfFile(chunk_views[i]);
-        chunk_views[i] = NULL;
-    }
+    for (int i = 0; i < nwindows; i++)
+        UnmapViewOfFile(windows[i]);
+    nwindows = 0;
+    header_view = NULL;
     used.QuadPart = (regions_taken + 1) * REGION;
-    if (used.QuadPart > prepared_end)
-        used.QuadPart = prepared_end;
+    if (used.QuadPart > max_bytes)
+        used.QuadPart = max_bytes / REGION * REGION;
     if (SetFilePointerEx(trace_handle, used, NULL, FILE_BEGIN))
         SetEndOfFile(trace_handle);
 }
@@ -399,7 +374,7 @@ void trace_close(int unloading)
         InterlockedExchange(&process_exiting, 1);
     if (InterlockedExchange(&closed, 1) == 0) {
         InterlockedExchange(&trace_recording, 0);
-        unsigned char *h = (unsigned char *)chunk_views[0];
+        unsigned char *h = header_view;
         if (h != NULL) {
             uint64_t clock, counter;
             trace_clock_pair(&clock, &counter);
@@ -412,13 +387,13 @@ void trace_close(int unloading)
     /* At process exit (the other threads are gone) or unloaded by FreeLibrary (no call can
      * come through the shim any more): the file gets its final length and is closed. */
     if (trace_handle != INVALID_HANDLE_VALUE) {
-        if (!unloading && !TryAcquireSRWLockExclusive(&chunk_lock))
-            return; /* the file keeps its zero-filled tail, which the decoder accepts */
+        if (!unloading && !TryAcquireSRWLockExclusive(&lock))
+            return; /* the file keeps its last windows as they are, which the decoder accepts */
         if (unloading)
-            AcquireSRWLockExclusive(&chunk_lock);
+            AcquireSRWLockExclusive(&lock);
         finish_file();
         CloseHandle(trace_handle);
         trace_handle = INVALID_HANDLE_VALUE;
-        ReleaseSRWLockExclusive(&chunk_lock);
+        ReleaseSRWLockExclusive(&lock);
     }
 }

@@ -231,7 +231,7 @@ static void test_trace_full(void **state)
     checked got;
     (void)state;
     prepare(dir, MAX_PATH, L"full", trace);
-    test_setenv(L"ESENTSHIM_TRACE_MAX_BYTES", L"100000");
+    test_setenv(L"ESENTSHIM_TRACE_MAX_BYTES", L"400000"); /* the header, 2 windows, 3 more regions */
     assert_int_equal(run_stress(dir, L"threads 2 5000"), 0);
     test_setenv(L"ESENTSHIM_TRACE_MAX_BYTES", NULL);
     char *err = read_in(dir, L"stderr.txt");
