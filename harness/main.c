@@ -18,6 +18,7 @@ static const struct command {
     {"run", cmd_run, "run [OPTIONS] [FILE|DIR]...  run scenarios, each in its own process (run --help)"},
     {"list", cmd_list, "list [FILE|DIR]...       every scenario with FILE:LINE, purpose and markers"},
     {"diff", cmd_diff, "diff [--markdown] [--common] RESULTS RESULTS...  steps whose codes differ between hosts"},
+    {"trace", cmd_trace, "trace FILE...            the scenario text of esentshim traces (binary or text)"},
     /* Hidden: what `run` starts itself as (one scenario; the DLL's facts). */
     {"__child", cmd_run_child, NULL},
     {"__facts", cmd_run_facts, NULL},

@@ -56,5 +56,8 @@ int suite_load(scn_suite *suite, int npaths, char **paths)
             fprintf(stderr, "%s\n", message);
             return -1;
         }
+    /* A trace cut short (its process killed) still runs; say what is missing. */
+    for (size_t i = 0; i < suite->nwarnings; i++)
+        fprintf(stderr, "%s\n", suite->warnings[i]);
     return 0;
 }
