@@ -523,7 +523,9 @@ static size_t put_utf8(char *out, uint32_t cp)
  * C string; they end it). NULL when the item is not a string. */
 static char *item_string(arena *a, const unsigned char *item)
 {
-    unsigned type = item_type(item);
+    unsigned type = item_type(item); /* 0 for no item */
+    if (type != TRACE_ITEM_UTF8 && type != TRACE_ITEM_UTF16)
+        return NULL;
     size_t n = item_length(item);
     const unsigned char *p = item + 4;
     if (type == TRACE_ITEM_UTF8) {
@@ -534,8 +536,6 @@ static char *item_string(arena *a, const unsigned char *item)
         s[n] = '\0';
         return s;
     }
-    if (type != TRACE_ITEM_UTF16)
-        return NULL;
     char *s = arena_take(a, (n / 2) * 3 + 1), *o = s;
     if (!s)
         return NULL;

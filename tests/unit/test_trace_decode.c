@@ -233,8 +233,15 @@ static void test_strings_and_x86(void **state)
     tb_item_value(&after, 2, 0x56);
     tb_item_value(&after, 7, 0xffffffffu); /* a long, read as 4 bytes: -1 */
     tb_end(&t, &th, API_ID_JetOpenFileSectionInstanceA, seq, 0, at_us(5), &after);
+    {
+        /* a string pointer without its item (found by the fuzzer): invalid, not a crash */
+        uint64_t create[2] = {0x7ff000, 0x401000};
+        seq = tb_start(&t, &th, API_ID_JetCreateInstanceA, create, 2, at_us(6), NULL);
+        tb_end(&t, &th, API_ID_JetCreateInstanceA, seq, -1003, at_us(7), NULL);
+    }
     tb_close(&t);
     char *text = decode_ok(&t, t.len, &out);
+    assert_non_null(strstr(text, "JetCreateInstanceA(invalid, invalid) -> JET_errInvalidParameter (-1003)"));
     assert_non_null(strstr(text, "JetOpenFileInstanceW($inst1, \"d\xc3\xa9\xf0\x9f\x98\x80\", &hf1, &pulFileSizeLow=12345, invalid)"));
     assert_non_null(strstr(text, "JetOpenFileSectionInstanceA($inst1, \"f\", &hf2, 2, 3, 6604705263, null, &plSectionSizeHigh=-1)")); /* 0x1_89abcdef */
     parses(text);

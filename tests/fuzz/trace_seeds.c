@@ -1,0 +1,70 @@
+/* Writes the fuzz_trace target's seeds into the folder given: small synthetic binary
+ * traces (tests/unit/trace_builder.h) of one and two threads, a call in flight, a region
+ * handed over, an x86 trace. */
+#include <stdio.h>
+#include <string.h>
+
+#include "trace_builder.h"
+
+static const char prelude[] = "# esentshim trace\nscenario trace-seed\n  purpose: calls recorded by esentshim\n"
+                              "  evidence: trace seed\n";
+
+static void save(const char *dir, const char *name, const tb_trace *t)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fwrite(t->p, 1, t->len, f);
+        fclose(f);
+    }
+}
+
+static void calls(tb_trace *t, tb_thread *th, int n, int end_last)
+{
+    tb_items in, out;
+    memset(&in, 0, sizeof in);
+    memset(&out, 0, sizeof out);
+    uint64_t create[2] = {0x7ff000, 0x401000};
+    tb_item(&in, 1, TRACE_ITEM_UTF8, "seed", 4);
+    uint32_t seq = tb_start(t, th, API_ID_JetCreateInstanceA, create, 2, 2000, &in);
+    tb_item_value(&out, 0, 0x40);
+    tb_end(t, th, API_ID_JetCreateInstanceA, seq, 0, 3000, &out);
+    for (int i = 0; i < n; i++) {
+        uint64_t stop[1] = {0x40};
+        seq = tb_start(t, th, API_ID_JetStopBackupInstance, stop, 1, 4000 + 10 * (uint64_t)i, NULL);
+        if (i + 1 < n || end_last)
+            tb_end(t, th, API_ID_JetStopBackupInstance, seq, i % 2 ? -801 : 0, 4005 + 10 * (uint64_t)i, NULL);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        return 2;
+    tb_trace t;
+    tb_thread a = {1, 10, 0, 0, 0, 0}, b = {2, 20, 0, 0, 0, 0};
+    tb_begin(&t, 1024, 8, prelude);
+    calls(&t, &a, 3, 1);
+    tb_close(&t);
+    save(argv[1], "one-thread.trace", &t);
+    free(t.p);
+    memset(&a, 0, sizeof a);
+    a.serial = 1;
+    a.tid = 10;
+    tb_begin(&t, 1024, 4, prelude);
+    calls(&t, &a, 2, 0);
+    save(argv[1], "in-flight-x86.trace", &t);
+    free(t.p);
+    memset(&a, 0, sizeof a);
+    a.serial = 1;
+    a.tid = 10;
+    tb_begin(&t, 1024, 8, prelude);
+    calls(&t, &a, 4, 1);
+    calls(&t, &b, 4, 1);
+    tb_hand_over(&t, &a, &(tb_thread){3, 30, 0, 0, 0, 0});
+    tb_close(&t);
+    save(argv[1], "threads.trace", &t);
+    free(t.p);
+    return 0;
+}
