@@ -47,7 +47,7 @@ static volatile LONG thread_serials;
 
 /* Windows of threads that ended, with the room left in them (under lock). */
 #define SPARE_MAX 64
-static struct spare { unsigned char *window, *at; } spares[SPARE_MAX];
+static struct spare { unsigned char *window, *at; uint32_t bytes; } spares[SPARE_MAX];
 static volatile LONG spare_count;
 
 static void stop_recording(const char *why)
@@ -167,23 +167,26 @@ static int write_at(LONG64 offset, const void *data, DWORD bytes)
     return WriteFile(trace_handle, data, bytes, &written, &at) && written == bytes;
 }
 
-/* The next free region's offset, or -1 when the trace is full. */
-static LONG64 next_region(void)
+/* The offset of N free regions in a row, or -1 when the trace is full. */
+static LONG64 next_regions(LONG64 n)
 {
-    LONG64 offset = InterlockedIncrement64(&regions_taken) * REGION;
-    return offset + REGION <= max_bytes ? offset : -1;
+    LONG64 offset = (InterlockedAdd64(&regions_taken, n) - n + 1) * REGION;
+    return offset + n * REGION <= max_bytes ? offset : -1;
 }
 
-/* Region OFFSET written with zeros and mapped; NULL when the disk is full or mapping fails. */
-static unsigned char *map_region(LONG64 offset)
+/* BYTES at OFFSET written with zeros and mapped; NULL when the disk is full or mapping fails. */
+static unsigned char *map_window(LONG64 offset, LONG64 bytes)
 {
-    if (offset < 0 || !write_at(offset, zeros, (DWORD)REGION))
+    if (offset < 0)
         return NULL;
+    for (LONG64 done = 0; done < bytes; done += REGION)
+        if (!write_at(offset + done, zeros, (DWORD)REGION))
+            return NULL;
     HANDLE mapping = CreateFileMappingW(trace_handle, NULL, PAGE_READWRITE, 0, 0, NULL);
     if (mapping == NULL)
         return NULL;
     unsigned char *view =
-        MapViewOfFile(mapping, FILE_MAP_WRITE, (DWORD)((ULONG64)offset >> 32), (DWORD)offset, (SIZE_T)REGION);
+        MapViewOfFile(mapping, FILE_MAP_WRITE, (DWORD)((ULONG64)offset >> 32), (DWORD)offset, (SIZE_T)bytes);
     CloseHandle(mapping); /* the view keeps the section */
     if (view != NULL) {
         AcquireSRWLockExclusive(&lock);
@@ -201,22 +204,24 @@ static void stop_full(void)
                    "writes); recording stopped, calls are still forwarded");
 }
 
-/* A region record at R, followed by the zero word that ends the run so far. */
+/* A region record at R (in T's window), followed by the zero word that ends the run so far;
+ * T then writes up to the end of R's region. */
 static void write_region_record(trace_thread *t, unsigned char *r)
 {
     uint64_t clock, counter;
+    unsigned char *end = t->window + ((size_t)(r - t->window) / REGION + 1) * REGION;
     trace_clock_pair(&clock, &counter);
     put32(r + TRACE_REGION_TID, t->tid);
     put32(r + TRACE_REGION_SERIAL, t->serial);
     put32(r + TRACE_REGION_ORDINAL, t->ordinal++);
     put64(r + TRACE_REGION_CLOCK, clock);
     put64(r + TRACE_REGION_COUNTER, counter);
-    if (r + TRACE_REGION_RECORD_BYTES < t->window + REGION)
+    if (r + TRACE_REGION_RECORD_BYTES < end)
         put32(r + TRACE_REGION_RECORD_BYTES, 0);
     MemoryBarrier();
     *(volatile uint32_t *)r = TRACE_REC_WORD(TRACE_REGION_RECORD_BYTES, TRACE_REC_REGION);
     t->at = r + TRACE_REGION_RECORD_BYTES;
-    t->limit = t->window + REGION;
+    t->limit = end;
 }
 
 /* The window of a thread that ended, if one is spare. */
@@ -228,12 +233,18 @@ static int take_spare(trace_thread *t)
     if (spare_count > 0) {
         struct spare sp = spares[--spare_count];
         t->window = sp.window;
+        t->window_bytes = sp.bytes;
         write_region_record(t, sp.at);
         got = 1;
     }
     ReleaseSRWLockExclusive(&lock);
     return got;
 }
+
+/* A thread's window: one region at first (a short-lived thread or a short trace costs
+ * 64 KB), BIG_WINDOW once it filled that, so that a busy thread copies out a megabyte per
+ * WriteFile (a system call under Wine costs tens of microseconds on a loaded machine). */
+#define BIG_WINDOW ((LONG64)16 * REGION)
 
 int trace_take_region(trace_thread *t)
 {
@@ -245,7 +256,8 @@ int trace_take_region(trace_thread *t)
         t->tid = (uint32_t)GetCurrentThreadId();
         if (take_spare(t))
             return 1;
-        t->window = map_region(next_region());
+        t->window = map_window(next_regions(1), REGION);
+        t->window_bytes = (uint32_t)REGION;
         if (t->window == NULL) {
             stop_full();
             return 0;
@@ -253,15 +265,31 @@ int trace_take_region(trace_thread *t)
         write_region_record(t, t->window);
         return 1;
     }
-    /* The window is full: copy it out to the next region, then start it over (its first
-     * word cleared first, so a kill in between leaves one copy or two equal ones). */
-    LONG64 offset = next_region();
-    if (offset < 0 || !write_at(offset, t->window, (DWORD)REGION)) {
+    if (t->limit < t->window + t->window_bytes) {
+        /* The next region of the window: no system call. */
+        write_region_record(t, t->limit);
+        return 1;
+    }
+    /* The window is full: copy it out to the next regions, then start it over (the first
+     * word of each of its regions cleared first, so a kill in between leaves one copy or
+     * two equal ones, which the decoder takes as one). */
+    LONG64 bytes = t->window_bytes, offset = next_regions(bytes / REGION);
+    if (offset < 0 || !write_at(offset, t->window, (DWORD)bytes)) {
         stop_full();
         return 0;
     }
-    *(volatile uint32_t *)t->window = 0;
+    for (LONG64 at = 0; at < bytes; at += REGION)
+        *(volatile uint32_t *)(t->window + at) = 0;
     MemoryBarrier();
+    if (bytes < BIG_WINDOW) {
+        unsigned char *big = map_window(next_regions(BIG_WINDOW / REGION), BIG_WINDOW);
+        if (big == NULL) {
+            stop_full();
+            return 0;
+        }
+        t->window = big;
+        t->window_bytes = (uint32_t)BIG_WINDOW;
+    }
     write_region_record(t, t->window);
     return 1;
 }
@@ -275,6 +303,7 @@ void trace_give_back(trace_thread *t)
     if (spare_count < SPARE_MAX) {
         spares[spare_count].window = t->window;
         spares[spare_count].at = t->at;
+        spares[spare_count].bytes = t->window_bytes;
         spare_count++;
     }
     ReleaseSRWLockExclusive(&lock);
@@ -284,7 +313,7 @@ void trace_give_back(trace_thread *t)
 
 static int write_header(void)
 {
-    unsigned char *h = map_region(0);
+    unsigned char *h = map_window(0, REGION);
     SYSTEM_INFO info;
     if (h == NULL)
         return 0;

@@ -14,6 +14,7 @@ extern volatile LONG trace_recording;
  * WINDOW (a mapped region of the file). */
 typedef struct trace_thread {
     unsigned char *at, *limit, *window;
+    uint32_t window_bytes;
     uint32_t seq;     /* the next call's sequence number (per thread) */
     uint32_t serial;  /* unique per thread of the process (thread ids are reused) */
     uint32_t tid;
