@@ -30,7 +30,7 @@ static uint64_t rd64(const unsigned char *p) { return (uint64_t)rd32(p) | (uint6
 typedef struct call {
     const unsigned char *start, *end; /* the records (end NULL: in flight) */
     uint32_t start_size, end_size;
-    uint32_t seq;
+    uint64_t start_clock, end_clock;
     const api_function *fn;
     struct thread *thread;
 } call;
@@ -46,8 +46,10 @@ typedef struct thread {
     uint32_t serial, tid;
     region_ref *regions;
     size_t nregions;
-    call *calls; /* in start order (sequence increasing) */
+    call *calls; /* in start order */
     size_t ncalls;
+    size_t *open; /* calls started and not ended, innermost last */
+    size_t nopen;
     size_t *ended; /* indexes into calls, in the order the ends were written */
     size_t nended, next; /* next: merge position */
 } thread;
@@ -249,7 +251,7 @@ static int read_regions(decoder *d)
             uint32_t size = TRACE_REC_SIZE(word);
             if (word == 0)
                 break;
-            if (size < 8 || size % 8 != 0 || size > limit - at)
+            if (size < 8 || size % TRACE_REC_ALIGN != 0 || size > limit - at)
                 return fail(d, at, "a record of %lu bytes (kind %lu)", (unsigned long)size,
                             (unsigned long)TRACE_REC_KIND(word));
             if (size > d->len - at)
@@ -280,98 +282,157 @@ static int read_regions(decoder *d)
 
 /* ---- pass 2: each thread's records -------------------------------------------------------- */
 
-static call *call_by_seq(thread *t, uint32_t seq)
-{
-    size_t lo = 0, hi = t->ncalls;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t->calls[mid].seq < seq)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < t->ncalls && t->calls[lo].seq == seq ? &t->calls[lo] : NULL;
-}
+/* Reading a record's varints and items, never past its end. */
+typedef struct cursor {
+    const unsigned char *p, *end;
+    int bad;
+} cursor;
 
-/* Checks the items of a record (from ITEMS to END) hold together. */
-static int items_fit(decoder *d, size_t at, const unsigned char *items, const unsigned char *end, unsigned count)
+static int64_t cur_signed(cursor *c);
+
+static uint64_t cur_varint(cursor *c)
 {
-    for (unsigned i = 0; i < count; i++) {
-        if (end - items < 4)
-            return fail(d, at, "a call record's items overrun it");
-        uint32_t head = rd32(items);
-        size_t length = head >> 16, padded = (length + 3) & ~(size_t)3;
-        if ((head & 0xFF) >= MAX_PARAMS)
-            return fail(d, at, "an item names parameter %lu", (unsigned long)(head & 0xFF));
-        if ((size_t)(end - items - 4) < padded)
-            return fail(d, at, "a call record's items overrun it");
-        items += 4 + padded;
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 7 * TRACE_VARINT_MAX; shift += 7) {
+        if (c->p >= c->end)
+            break;
+        unsigned char b = *c->p++;
+        if (shift < 64)
+            v |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            return v;
     }
+    c->bad = 1;
     return 0;
 }
 
-static const api_function *function_of(decoder *d, size_t at, uint32_t id, int *unknown)
+/* A zigzag varint (the macro reads its argument twice). */
+static int64_t cur_signed(cursor *c)
 {
-    *unknown = 0;
-    if (id >= d->nfunctions || d->functions[id] == NULL) {
-        *unknown = 1;
-        return NULL;
-    }
-    (void)at;
-    return d->functions[id];
+    uint64_t u = cur_varint(c);
+    return TRACE_UNZIGZAG(u);
 }
 
-static int read_start(decoder *d, thread *t, size_t at, const unsigned char *r, uint32_t size)
+/* What the records hold about one parameter. */
+typedef struct item {
+    unsigned type;              /* TRACE_ITEM_*, without the cut flag; 0: no item */
+    uint64_t value;             /* VALUE */
+    const unsigned char *bytes; /* strings, bytes */
+    size_t length;
+} item;
+
+static void cur_items(cursor *c, unsigned count, item *items)
 {
-    int unknown;
-    if (size < TRACE_START_SLOTS)
-        return fail(d, at, "a call start record of %lu bytes", (unsigned long)size);
-    const api_function *fn = function_of(d, at, rd16(r + TRACE_START_API), &unknown);
-    unsigned nslots = r[TRACE_START_NSLOTS];
-    uint32_t seq = rd32(r + TRACE_START_SEQ);
-    if (unknown) {
-        warn(d, "trace byte %lu: a call of function id %lu, which this harness does not know, is left out",
-             (unsigned long)at, (unsigned long)rd16(r + TRACE_START_API));
-        return 0;
+    for (unsigned i = 0; i < count && !c->bad; i++) {
+        if (c->end - c->p < 2) {
+            c->bad = 1;
+            return;
+        }
+        unsigned param = c->p[0], type = c->p[1] & 0x7F;
+        item it = {type, 0, NULL, 0};
+        c->p += 2;
+        if (type == TRACE_ITEM_VALUE) {
+            it.value = cur_varint(c);
+        } else if (type == TRACE_ITEM_UTF8 || type == TRACE_ITEM_UTF16 || type == TRACE_ITEM_BYTES) {
+            uint64_t n = cur_varint(c);
+            if (c->bad || n > (uint64_t)(c->end - c->p)) {
+                c->bad = 1;
+                return;
+            }
+            it.bytes = c->p;
+            it.length = (size_t)n;
+            c->p += n;
+        } else if (type != TRACE_ITEM_UNREADABLE) {
+            c->bad = 1;
+            return;
+        }
+        if (param >= MAX_PARAMS) {
+            c->bad = 1;
+            return;
+        }
+        if (items != NULL)
+            items[param] = it;
     }
-    if (!fn->has_proto || api_params_of(fn) == NULL || fn->nparams > MAX_PARAMS)
-        return fail(d, at, "a call of %s, which has no prototype", fn->name);
-    if (nslots > MAX_SLOTS || nslots != api_slot_count_for(fn, d->pointer_bytes))
-        return fail(d, at, "a call of %s with %u argument slots", fn->name, nslots);
-    if (size < TRACE_START_SLOTS + 8u * nslots)
+}
+
+/* A start record's clock step, slots (SLOTS may be NULL) and items (ITEMS may be NULL);
+ * 0 when its fields overrun it. */
+static int parse_start(const unsigned char *r, uint32_t size, int64_t *step, uint64_t *slots, item *items)
+{
+    cursor c = {r + TRACE_START_BODY, r + size, 0};
+    unsigned nslots = r[TRACE_START_NSLOTS];
+    *step = cur_signed(&c);
+    for (unsigned k = 0; k < nslots; k++) {
+        uint64_t v = cur_varint(&c);
+        if (slots != NULL)
+            slots[k] = v;
+    }
+    cur_items(&c, r[TRACE_START_NITEMS], items);
+    return !c.bad;
+}
+
+static int parse_end(const unsigned char *r, uint32_t size, int32_t *code, int64_t *step, item *items)
+{
+    cursor c = {r + TRACE_END_BODY, r + size, 0};
+    *code = (int32_t)cur_signed(&c);
+    *step = cur_signed(&c);
+    cur_items(&c, r[TRACE_END_NITEMS], items);
+    return !c.bad;
+}
+
+static const api_function *function_of(decoder *d, uint32_t id)
+{
+    return id < d->nfunctions ? d->functions[id] : NULL;
+}
+
+/* CLOCK: the thread's running clock (each record holds its step). */
+static int read_start(decoder *d, thread *t, size_t at, const unsigned char *r, uint32_t size, uint64_t *clock)
+{
+    int64_t step;
+    if (size < TRACE_START_BODY)
         return fail(d, at, "a call start record of %lu bytes", (unsigned long)size);
-    if (items_fit(d, at, r + TRACE_START_SLOTS + 8u * nslots, r + size, r[TRACE_START_NITEMS]) != 0)
-        return -1;
-    if (t->ncalls > 0 && seq <= t->calls[t->ncalls - 1].seq)
-        return fail(d, at, "thread %lu's call sequence goes back (%lu after %lu)", (unsigned long)t->tid,
-                    (unsigned long)seq, (unsigned long)t->calls[t->ncalls - 1].seq);
+    uint32_t id = rd16(r + TRACE_START_API);
+    const api_function *fn = function_of(d, id);
+    unsigned nslots = r[TRACE_START_NSLOTS];
+    if (!parse_start(r, size, &step, NULL, NULL))
+        return fail(d, at, "a call start record's fields overrun it");
+    *clock += (uint64_t)step;
+    if (fn != NULL && (!fn->has_proto || api_params_of(fn) == NULL || fn->nparams > MAX_PARAMS))
+        return fail(d, at, "a call of %s, which has no prototype", fn->name);
+    if (fn != NULL && (nslots > MAX_SLOTS || nslots != api_slot_count_for(fn, d->pointer_bytes)))
+        return fail(d, at, "a call of %s with %u argument slots", fn->name, nslots);
+    if (fn == NULL)
+        warn(d, "trace byte %lu: a call of function id %lu, which this harness does not know, is left out",
+             (unsigned long)at, (unsigned long)id);
+    /* An unknown function's call is kept (its end pairs with it) but not printed. */
     ESH_APPEND(t->calls, t->ncalls);
     call *c = &t->calls[t->ncalls++];
     memset(c, 0, sizeof *c);
     c->start = r;
     c->start_size = size;
-    c->seq = seq;
+    c->start_clock = *clock;
     c->fn = fn;
     c->thread = t;
+    ESH_APPEND(t->open, t->nopen);
+    t->open[t->nopen++] = t->ncalls - 1;
     return 0;
 }
 
-static int read_end(decoder *d, thread *t, size_t at, const unsigned char *r, uint32_t size)
+static int read_end(decoder *d, thread *t, size_t at, const unsigned char *r, uint32_t size, uint64_t *clock)
 {
-    int unknown;
-    if (size < TRACE_END_ITEMS)
+    int32_t code;
+    int64_t step;
+    if (size < TRACE_END_BODY)
         return fail(d, at, "a call end record of %lu bytes", (unsigned long)size);
-    const api_function *fn = function_of(d, at, rd16(r + TRACE_END_API), &unknown);
-    call *c = call_by_seq(t, rd32(r + TRACE_END_SEQ));
-    if (unknown && c == NULL)
-        return 0; /* the start was left out, with a warning */
-    if (c == NULL || c->end != NULL || c->fn != fn)
-        return fail(d, at, "a call end record without its start (thread %lu, sequence %lu)", (unsigned long)t->tid,
-                    (unsigned long)rd32(r + TRACE_END_SEQ));
-    if (items_fit(d, at, r + TRACE_END_ITEMS, r + size, r[TRACE_END_NITEMS]) != 0)
-        return -1;
+    if (!parse_end(r, size, &code, &step, NULL))
+        return fail(d, at, "a call end record's fields overrun it");
+    if (t->nopen == 0)
+        return fail(d, at, "a call end record without its start (thread %lu)", (unsigned long)t->tid);
+    *clock += (uint64_t)step;
+    call *c = &t->calls[t->open[--t->nopen]];
     c->end = r;
     c->end_size = size;
+    c->end_clock = *clock;
     ESH_APPEND(t->ended, t->nended);
     t->ended[t->nended++] = (size_t)(c - t->calls);
     return 0;
@@ -384,6 +445,7 @@ static int read_thread(decoder *d, thread *t)
         if (k > 0 && t->regions[k].ordinal != t->regions[k - 1].ordinal + 1)
             warn(d, "thread %lu lacks its region %lu: calls are missing", (unsigned long)t->tid,
                  (unsigned long)t->regions[k - 1].ordinal + 1);
+        uint64_t clock = rd64(d->data + base + TRACE_REGION_CLOCK);
         for (size_t at = base + TRACE_REGION_RECORD_BYTES; at < limit;) {
             if (d->len - at < 4) {
                 d->cut = 1;
@@ -392,7 +454,7 @@ static int read_thread(decoder *d, thread *t)
             uint32_t word = rd32(d->data + at), size = TRACE_REC_SIZE(word);
             if (word == 0)
                 break; /* the rest of the region was never written */
-            if (size < 8 || size % 8 != 0 || size > limit - at)
+            if (size < 8 || size % TRACE_REC_ALIGN != 0 || size > limit - at)
                 return fail(d, at, "a record of %lu bytes (kind %lu)", (unsigned long)size,
                             (unsigned long)TRACE_REC_KIND(word));
             if (size > d->len - at) {
@@ -402,8 +464,8 @@ static int read_thread(decoder *d, thread *t)
             const unsigned char *r = d->data + at;
             int rc = 0;
             switch (TRACE_REC_KIND(word)) {
-            case TRACE_REC_CALL_START: rc = read_start(d, t, at, r, size); break;
-            case TRACE_REC_CALL_END: rc = read_end(d, t, at, r, size); break;
+            case TRACE_REC_CALL_START: rc = read_start(d, t, at, r, size, &clock); break;
+            case TRACE_REC_CALL_END: rc = read_end(d, t, at, r, size, &clock); break;
             case TRACE_REC_REGION: rc = fail(d, at, "a region record inside a run"); break;
             default: break; /* a kind a later recorder writes */
             }
@@ -417,38 +479,14 @@ static int read_thread(decoder *d, thread *t)
 
 /* ---- pass 3: the text --------------------------------------------------------------------- */
 
-/* What the records hold about one parameter. */
-typedef struct param_data {
-    const unsigned char *before, *after; /* item heads (NULL: none) */
-} param_data;
-
-static void collect_items(const unsigned char *items, unsigned count, param_data *pd, int after)
-{
-    for (unsigned i = 0; i < count; i++) {
-        uint32_t head = rd32(items);
-        size_t length = head >> 16;
-        unsigned param = head & 0xFF;
-        if (param < MAX_PARAMS) {
-            if (after)
-                pd[param].after = items;
-            else
-                pd[param].before = items;
-        }
-        items += 4 + ((length + 3) & ~(size_t)3);
-    }
-}
-
-static unsigned item_type(const unsigned char *item) { return item ? (rd32(item) >> 8) & 0x7F : 0; }
-static size_t item_length(const unsigned char *item) { return rd32(item) >> 16; }
-
 /* A value behind a pointer, as the recorder copied it (its bytes, zero-extended), read as
  * its kind reads: a long sign-extended, a pointer-sized handle of an x86 process too (so
  * ~0 is -1 wherever it is seen, as an input slot or an output). */
-static int item_value(const decoder *d, api_kind kind, const unsigned char *item, uint64_t *value)
+static int item_value(const decoder *d, api_kind kind, const item *it, uint64_t *value)
 {
-    if (item_type(item) != TRACE_ITEM_VALUE || item_length(item) != 8)
+    if (it->type != TRACE_ITEM_VALUE)
         return 0;
-    uint64_t v = rd64(item + 4);
+    uint64_t v = it->value;
     switch (kind) {
     case API_KIND_LONG:
         v = (uint64_t)(int64_t)(int32_t)v;
@@ -521,14 +559,11 @@ static size_t put_utf8(char *out, uint32_t cp)
 
 /* A string item as NUL-terminated UTF-8 in the arena (NUL bytes inside cannot occur in a
  * C string; they end it). NULL when the item is not a string. */
-static char *item_string(arena *a, const unsigned char *item)
+static char *item_string(arena *a, const item *it)
 {
-    unsigned type = item_type(item); /* 0 for no item */
-    if (type != TRACE_ITEM_UTF8 && type != TRACE_ITEM_UTF16)
-        return NULL;
-    size_t n = item_length(item);
-    const unsigned char *p = item + 4;
-    if (type == TRACE_ITEM_UTF8) {
+    size_t n = it->length;
+    const unsigned char *p = it->bytes;
+    if (it->type == TRACE_ITEM_UTF8) {
         char *s = arena_take(a, n + 1);
         if (!s)
             return NULL;
@@ -536,6 +571,8 @@ static char *item_string(arena *a, const unsigned char *item)
         s[n] = '\0';
         return s;
     }
+    if (it->type != TRACE_ITEM_UTF16)
+        return NULL;
     char *s = arena_take(a, (n / 2) * 3 + 1), *o = s;
     if (!s)
         return NULL;
@@ -594,7 +631,7 @@ typedef struct call_view {
     unsigned n;
     unsigned first[MAX_PARAMS];
     uint64_t slots[MAX_SLOTS + 2]; /* + a zero past the last (a two-slot value read at the end) */
-    param_data pd[MAX_PARAMS];
+    item before[MAX_PARAMS], after[MAX_PARAMS];
     long code;
     int done; /* returned (else in flight) */
 } call_view;
@@ -603,7 +640,7 @@ static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, c
 {
     const api_param *p = &v->params[i];
     uint64_t raw = v->slots[v->first[i]], value, before = 0;
-    int has_before = item_value(d, p->kind, v->pd[i].before, &before);
+    int has_before = item_value(d, p->kind, &v->before[i], &before);
     char name[32];
 
     memset(arg, 0, sizeof *arg);
@@ -630,7 +667,7 @@ static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, c
             return;
         }
         trace_handle_new(h, p->kind, name, sizeof name);
-        if (v->done && !item_value(d, p->kind, v->pd[i].after, &value)) {
+        if (v->done && !item_value(d, p->kind, &v->after[i], &value)) {
             arg->kind = SCN_ARG_INVALID;
             return;
         }
@@ -656,7 +693,7 @@ static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, c
         }
         if (raw == 0)
             return;
-        if ((v->done && !item_value(d, p->kind, v->pd[i].after, &value)) || (arg->text = arena_copy(a, p->name)) == NULL) {
+        if ((v->done && !item_value(d, p->kind, &v->after[i], &value)) || (arg->text = arena_copy(a, p->name)) == NULL) {
             arg->kind = SCN_ARG_INVALID;
             return;
         }
@@ -670,7 +707,7 @@ static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, c
     case API_KIND_STR_W:
         if (raw == 0)
             return;
-        if ((arg->text = item_string(a, v->pd[i].before)) == NULL) {
+        if ((arg->text = item_string(a, &v->before[i])) == NULL) {
             arg->kind = SCN_ARG_INVALID;
             return;
         }
@@ -696,7 +733,7 @@ static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, c
             uint64_t size;
             if (sp->dir == API_DIR_IN)
                 arg->size = (uint32_t)in_value(d, sp, v->slots, v->first[p->size_index]);
-            else if (item_value(d, sp->kind, v->pd[p->size_index].before, &size))
+            else if (item_value(d, sp->kind, &v->before[p->size_index], &size))
                 arg->size = (uint32_t)size;
         }
         return;
@@ -729,20 +766,20 @@ static void print_call(decoder *d, trace_handles *h, text *t, const call *c, siz
     const unsigned char *r = c->start;
     unsigned nslots = r[TRACE_START_NSLOTS], slot = 0;
 
+    int64_t clock_step;
+    int32_t code = 0;
     memset(&v, 0, sizeof v);
     v.params = api_params_of(c->fn);
     v.n = c->fn->nparams;
-    for (unsigned k = 0; k < nslots; k++)
-        v.slots[k] = rd64(r + TRACE_START_SLOTS + 8 * k);
+    parse_start(r, c->start_size, &clock_step, v.slots, v.before); /* checked when read */
     for (unsigned i = 0; i < v.n; i++) {
         v.first[i] = slot < nslots ? slot : nslots; /* slot nslots is a zero (checked: counts match) */
         slot += api_param_slots_for(&v.params[i], d->pointer_bytes);
     }
-    collect_items(r + TRACE_START_SLOTS + 8u * nslots, r[TRACE_START_NITEMS], v.pd, 0);
     v.done = c->end != NULL;
     if (v.done) {
-        v.code = (long)(int32_t)rd32(c->end + TRACE_END_CODE);
-        collect_items(c->end + TRACE_END_ITEMS, c->end[TRACE_END_NITEMS], v.pd, 1);
+        parse_end(c->end, c->end_size, &code, &clock_step, v.after);
+        v.code = (long)code;
     }
     a.used = 0;
     for (unsigned i = 0; i < v.n; i++)
@@ -771,7 +808,7 @@ static void print_call(decoder *d, trace_handles *h, text *t, const call *c, siz
         scn_format_call(t->p + t->len, need + 1, &step);
         t->len += need;
     }
-    uint64_t micros = (uint64_t)(seconds_of(d, rd64(r + TRACE_START_CLOCK)) * 1e6 + 0.5);
+    uint64_t micros = (uint64_t)(seconds_of(d, c->start_clock) * 1e6 + 0.5);
     text_addf(t, "   # seq=%lu tid=%lu t=%lu.%06lu%s\n", (unsigned long)number, (unsigned long)c->thread->tid,
               (unsigned long)(micros / 1000000), (unsigned long)(micros % 1000000),
               !v.done ? d->in_flight_note
@@ -781,12 +818,12 @@ static void print_call(decoder *d, trace_handles *h, text *t, const call *c, siz
 static int compare_in_flight(const void *a, const void *b)
 {
     const call *x = *(const call *const *)a, *y = *(const call *const *)b;
-    uint64_t cx = rd64(x->start + TRACE_START_CLOCK), cy = rd64(y->start + TRACE_START_CLOCK);
+    uint64_t cx = x->start_clock, cy = y->start_clock;
     if (cx != cy)
         return (cx > cy) - (cx < cy);
     if (x->thread->serial != y->thread->serial)
         return (x->thread->serial > y->thread->serial) - (x->thread->serial < y->thread->serial);
-    return (x->seq > y->seq) - (x->seq < y->seq);
+    return (x > y) - (x < y); /* one thread's calls: in start order */
 }
 
 static void write_text(decoder *d, text *t)
@@ -836,13 +873,15 @@ static void write_text(decoder *d, text *t)
             thread *th = &d->threads[i];
             if (th->next >= th->nended)
                 continue;
-            uint64_t clock = rd64(th->calls[th->ended[th->next]].end + TRACE_END_CLOCK);
+            uint64_t clock = th->calls[th->ended[th->next]].end_clock;
             if (best == NULL || clock < best_clock) {
                 best = th;
                 best_clock = clock;
             }
         }
-        print_call(d, &h, t, &best->calls[best->ended[best->next++]], ++number);
+        const call *c = &best->calls[best->ended[best->next++]];
+        if (c->fn != NULL)
+            print_call(d, &h, t, c, ++number);
     }
     if (in_flight > 0) {
         const call **pending = esh_xcalloc(in_flight, sizeof *pending);
@@ -853,7 +892,8 @@ static void write_text(decoder *d, text *t)
                     pending[n++] = &d->threads[i].calls[k];
         qsort(pending, n, sizeof *pending, compare_in_flight);
         for (size_t k = 0; k < n; k++)
-            print_call(d, &h, t, pending[k], ++number);
+            if (pending[k]->fn != NULL)
+                print_call(d, &h, t, pending[k], ++number);
         free(pending);
     }
     trace_handles_free(&h);
@@ -886,6 +926,7 @@ static void free_decoder(decoder *d)
         free(d->threads[i].regions);
         free(d->threads[i].calls);
         free(d->threads[i].ended);
+        free(d->threads[i].open);
     }
     free(d->threads);
     free(d->functions);

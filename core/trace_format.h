@@ -59,38 +59,48 @@ enum {
     TRACE_REC_STATE = 17,     /* a piece of a file captured at the first JetInit* */
 };
 
-/* Every record: u32 word = size (bytes, a multiple of 8, < 2^24) | kind << 24. */
+/* Every record: u32 word = size (bytes, a multiple of 4, < 2^24) | kind << 24. Records
+ * are compact (varints), because on the machines measured a trace costs ~1 ns per byte
+ * to get into the page cache, more than the copying. */
 #define TRACE_REC_WORD(size, kind) ((uint32_t)(size) | ((uint32_t)(kind) << 24))
 #define TRACE_REC_SIZE(word) ((word) & 0xFFFFFFu)
 #define TRACE_REC_KIND(word) ((word) >> 24)
+#define TRACE_REC_ALIGN 4u
+
+/* A varint: 7 bits a byte, least significant first, the high bit set on every byte but
+ * the last (at most 10 bytes). Signed values are zigzag-coded: 0, -1, 1, -2 ... as 0, 1,
+ * 2, 3 ... */
+#define TRACE_VARINT_MAX 10 /* the zigzag macros read their argument twice */
+#define TRACE_ZIGZAG(v) (((uint64_t)(v) << 1) ^ (uint64_t)((int64_t)(v) >> 63))
+#define TRACE_UNZIGZAG(u) ((int64_t)((u) >> 1) ^ -(int64_t)((u) & 1))
 
 /* REGION, 32 bytes: word, u32 thread id, u32 thread serial (unique per thread of the
- * process: thread ids are reused), u32 ordinal (this thread's regions 0, 1, ...), u64
- * clock, u64 counter (a pair read back to back: the decoder's clock rate). */
+ * process: thread ids are reused), u32 ordinal (this thread's runs 0, 1, ...), u64 clock
+ * (where the run's clock deltas start), u64 counter (read back to back with the clock:
+ * the decoder's clock rate). */
 enum { TRACE_REGION_TID = 4, TRACE_REGION_SERIAL = 8, TRACE_REGION_ORDINAL = 12, TRACE_REGION_CLOCK = 16,
        TRACE_REGION_COUNTER = 24, TRACE_REGION_RECORD_BYTES = 32 };
 
-/* CALL_START: word, u16 api id, u8 slots, u8 items, u32 sequence (per thread, from 0),
- * u32 reserved, u64 clock, then u64 slots[slots] (the raw argument slots as the caller
- * passed them), then items. */
-enum { TRACE_START_API = 4, TRACE_START_NSLOTS = 6, TRACE_START_NITEMS = 7, TRACE_START_SEQ = 8,
-       TRACE_START_CLOCK = 16, TRACE_START_SLOTS = 24 };
+/* CALL_START: word, u16 api id, u8 slots, u8 items, then varint zigzag clock delta (from
+ * the run's previous record, or its region record), varint slots[slots] (the raw argument
+ * slots as the caller passed them), then items. */
+enum { TRACE_START_API = 4, TRACE_START_NSLOTS = 6, TRACE_START_NITEMS = 7, TRACE_START_BODY = 8 };
 
-/* CALL_END: word, u16 api id, u8 flags, u8 items, u32 sequence (of its start), i32 code,
- * u64 clock, then items. */
-enum { TRACE_END_API = 4, TRACE_END_FLAGS = 6, TRACE_END_NITEMS = 7, TRACE_END_SEQ = 8, TRACE_END_CODE = 12,
-       TRACE_END_CLOCK = 16, TRACE_END_ITEMS = 24 };
+/* CALL_END: word, u8 flags, u8 items, u16 zero, then varint zigzag code, varint zigzag
+ * clock delta, then items. An end belongs to the innermost call of its thread that has
+ * started and not ended (calls nest on a thread only through ESENT's callbacks). */
+enum { TRACE_END_FLAGS = 4, TRACE_END_NITEMS = 5, TRACE_END_BODY = 8 };
 #define TRACE_END_UNRESOLVED 1u /* the target lacks the function: not called */
 
-/* An item: u32 head = parameter index | type << 8 | length << 16, then LENGTH bytes, padded
- * to 4. Start items hold what the call may overwrite or what lives behind a pointer (a
- * value behind an in/out pointer, a string); end items hold what the call wrote. */
-#define TRACE_ITEM_HEAD(param, type, length) ((uint32_t)(param) | ((uint32_t)(type) << 8) | ((uint32_t)(length) << 16))
+/* An item: u8 parameter index, u8 type, then a VALUE's varint, or a string's (or bytes')
+ * varint length and its bytes; UNREADABLE has nothing more. Start items hold what the
+ * call may overwrite or what lives behind a pointer (a value behind an in/out pointer, a
+ * string); end items hold what the call wrote. */
 enum {
-    TRACE_ITEM_VALUE = 1,      /* 8 bytes: the value behind a pointer, sign-extended as its kind reads */
-    TRACE_ITEM_UNREADABLE = 2, /* 0 bytes: the pointer could not be read */
+    TRACE_ITEM_VALUE = 1,      /* the bytes behind a pointer as an unsigned number (zero-extended) */
+    TRACE_ITEM_UNREADABLE = 2, /* the pointer could not be read */
     TRACE_ITEM_UTF8 = 3,       /* a string as UTF-8, without its NUL */
-    TRACE_ITEM_UTF16 = 4,      /* a wide string's UTF-16 units, without the NUL */
+    TRACE_ITEM_UTF16 = 4,      /* a wide string's UTF-16 units (little-endian), without the NUL */
     TRACE_ITEM_BYTES = 5,      /* (reserved for issue 10) bytes an output buffer received */
 };
 #define TRACE_ITEM_CUT 0x80u       /* or'ed into the type: the string was cut at TRACE_STRING_MAX */

@@ -30,10 +30,10 @@ typedef struct capture_plan {
 static capture_plan plans[API_COUNT];
 static void setup_threads(void);
 
-/* Bytes an item can take: its head and its data, padded to 4. */
-#define VALUE_ITEM 12u
-#define STR_A_ITEM (4u + 3u * TRACE_STRING_MAX + 4u) /* ANSI to UTF-8: at most 3 bytes a character */
-#define STR_W_ITEM (4u + 2u * TRACE_STRING_MAX + 4u)
+/* Bytes an item can take: its head and its data. */
+#define VALUE_ITEM (2u + TRACE_VARINT_MAX)
+#define STR_A_ITEM (2u + 2u + 3u * TRACE_STRING_MAX) /* ANSI to UTF-8: at most 3 bytes a character */
+#define STR_W_ITEM (2u + 2u + 2u * TRACE_STRING_MAX)
 
 static int is_handle(api_kind kind)
 {
@@ -55,7 +55,9 @@ void call_record_prepare(void)
         if (n > MAX_PARAMS)
             n = MAX_PARAMS;
         plan->nslots = (unsigned char)api_slot_count(fn);
-        unsigned start = TRACE_START_SLOTS + 8u * plan->nslots + 8u, end = TRACE_END_ITEMS + 8u;
+        /* + a clock delta, the code, the padding and the zero word after the record */
+        unsigned start = TRACE_START_BODY + TRACE_VARINT_MAX * (1u + plan->nslots) + 8u,
+                 end = TRACE_END_BODY + 2u * TRACE_VARINT_MAX + 8u;
         for (unsigned i = 0; i < n; i++) {
             const api_param *p = &params[i];
             capture_op op = {(unsigned char)i, 0, (unsigned char)slot, (unsigned char)api_value_size(p->kind)};
@@ -76,7 +78,7 @@ void call_record_prepare(void)
         }
         /* A region must hold the largest record (JetExternalRestore2A, 6 strings: ~19 KB). */
         if (start > TRACE_REGION_BYTES - TRACE_REGION_RECORD_BYTES)
-            plan->nbefore = 0, start = TRACE_START_SLOTS + 8u * plan->nslots + 8u;
+            plan->nbefore = 0, start = TRACE_START_BODY + TRACE_VARINT_MAX * (1u + plan->nslots) + 8u;
         plan->start_bound = (unsigned short)start;
         plan->end_bound = (unsigned short)end;
     }
@@ -185,21 +187,48 @@ static inline void publish(trace_thread *t, unsigned char *r, uint32_t size, uns
     *(volatile uint32_t *)r = TRACE_REC_WORD(size, kind);
 }
 
-static inline unsigned char *put_head(unsigned char *p, unsigned param, unsigned type, size_t length)
+static inline unsigned char *put_varint(unsigned char *p, uint64_t v)
 {
-    uint32_t head = TRACE_ITEM_HEAD(param, type, length);
-    memcpy(p, &head, 4);
-    return p + 4;
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+static inline unsigned char *put_head(unsigned char *p, unsigned param, unsigned type)
+{
+    p[0] = (unsigned char)param;
+    p[1] = (unsigned char)type;
+    return p + 2;
+}
+
+/* The clock's step since the thread's previous record (a few bytes, not eight). */
+static inline unsigned char *put_clock(unsigned char *p, trace_thread *t)
+{
+    uint64_t clock = trace_clock_read();
+    p = put_varint(p, TRACE_ZIGZAG((int64_t)(clock - t->clock)));
+    t->clock = clock;
+    return p;
 }
 
 static inline unsigned char *put_value(unsigned char *p, const capture_op *op, const void *ptr)
 {
     uint64_t v = 0;
     if (!safe_read(ptr, &v, op->size))
-        return put_head(p, op->param, TRACE_ITEM_UNREADABLE, 0);
-    p = put_head(p, op->param, TRACE_ITEM_VALUE, 8);
-    memcpy(p, &v, 8);
-    return p + 8;
+        return put_head(p, op->param, TRACE_ITEM_UNREADABLE);
+    return put_varint(put_head(p, op->param, TRACE_ITEM_VALUE), v);
+}
+
+/* A string of N units at DATA, written after its head and a 2-byte varint length (room
+ * for 2^14 - 1 bytes, more than a string is kept): the bytes are copied in place first,
+ * so the length goes in front with a fixed width. */
+static inline unsigned char *put_length2(unsigned char *p, size_t n)
+{
+    p[0] = (unsigned char)(n | 0x80);
+    p[1] = (unsigned char)(n >> 7);
+    return p + 2;
 }
 
 /* A narrow string: its bytes when they are ASCII (already UTF-8), else converted from
@@ -210,7 +239,7 @@ static unsigned char *put_string_a(unsigned char *p, const capture_op *op, const
     unsigned char *data = p + 4;
     long n = safe_read_units(ptr, data, 1, TRACE_STRING_MAX, &cut);
     if (n < 0)
-        return put_head(p, op->param, TRACE_ITEM_UNREADABLE, 0);
+        return put_head(p, op->param, TRACE_ITEM_UNREADABLE);
     unsigned char high = 0;
     for (long i = 0; i < n; i++)
         high |= data[i];
@@ -218,12 +247,10 @@ static unsigned char *put_string_a(unsigned char *p, const capture_op *op, const
         wchar_t wide[TRACE_STRING_MAX];
         int w = MultiByteToWideChar(CP_ACP, 0, (const char *)data, (int)n, wide, TRACE_STRING_MAX);
         int m = w > 0 ? WideCharToMultiByte(CP_UTF8, 0, wide, w, (char *)data, 3 * TRACE_STRING_MAX, NULL, NULL) : 0;
-        if (m < n) /* nothing of the raw bytes may stay behind the item */
-            memset(data + m, 0, (size_t)(n - m));
         n = m;
     }
-    put_head(p, op->param, TRACE_ITEM_UTF8 | (cut ? TRACE_ITEM_CUT : 0), (size_t)n);
-    return data + (((size_t)n + 3) & ~(size_t)3);
+    put_length2(put_head(p, op->param, TRACE_ITEM_UTF8 | (cut ? TRACE_ITEM_CUT : 0)), (size_t)n);
+    return data + n;
 }
 
 static unsigned char *put_string_w(unsigned char *p, const capture_op *op, const unsigned char *ptr)
@@ -231,9 +258,19 @@ static unsigned char *put_string_w(unsigned char *p, const capture_op *op, const
     int cut;
     long n = safe_read_units(ptr, p + 4, 2, TRACE_STRING_MAX, &cut);
     if (n < 0)
-        return put_head(p, op->param, TRACE_ITEM_UNREADABLE, 0);
-    put_head(p, op->param, TRACE_ITEM_UTF16 | (cut ? TRACE_ITEM_CUT : 0), 2 * (size_t)n);
-    return p + 4 + ((2 * (size_t)n + 3) & ~(size_t)3);
+        return put_head(p, op->param, TRACE_ITEM_UNREADABLE);
+    put_length2(put_head(p, op->param, TRACE_ITEM_UTF16 | (cut ? TRACE_ITEM_CUT : 0)), 2 * (size_t)n);
+    return p + 4 + 2 * n;
+}
+
+/* The record's size, padded (the padding is zero: the record is followed by a zero word,
+ * and bytes past the last record of a reused window are never read). */
+static inline uint32_t padded_size(unsigned char *r, unsigned char *p)
+{
+    uint32_t size = (uint32_t)(p - r);
+    while (size % TRACE_REC_ALIGN != 0)
+        r[size++] = 0;
+    return size;
 }
 
 int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32_t *seq)
@@ -243,17 +280,13 @@ int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32
         return 0;
     unsigned char *r = t->at;
     unsigned nslots = plan->nslots, items = 0;
-    uint16_t api = (uint16_t)id;
-    memcpy(r + TRACE_START_API, &api, 2);
+    r[TRACE_START_API] = (unsigned char)id;
+    r[TRACE_START_API + 1] = (unsigned char)(id >> 8);
     r[TRACE_START_NSLOTS] = (unsigned char)nslots;
     *seq = t->seq++;
-    memcpy(r + TRACE_START_SEQ, seq, 4);
-    uint64_t clock = trace_clock_read();
-    memcpy(r + TRACE_START_CLOCK, &clock, 8);
-    uint64_t *out = (uint64_t *)(void *)(r + TRACE_START_SLOTS); /* records are 8-aligned */
+    unsigned char *p = put_clock(r + TRACE_START_BODY, t);
     for (unsigned k = 0; k < nslots; k++)
-        out[k] = (uint64_t)slots[k];
-    unsigned char *p = r + TRACE_START_SLOTS + 8u * nslots;
+        p = put_varint(p, (uint64_t)slots[k]);
     for (unsigned i = 0; i < plan->nbefore; i++) {
         const capture_op *op = &plan->before[i];
         const unsigned char *ptr = (const unsigned char *)slots[op->slot];
@@ -264,7 +297,7 @@ int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32
         items++;
     }
     r[TRACE_START_NITEMS] = (unsigned char)items;
-    uint32_t size = (uint32_t)(((size_t)(p - r) + 7) & ~(size_t)7);
+    uint32_t size = padded_size(r, p);
     publish(t, r, size, TRACE_REC_CALL_START);
     t->at = r + size;
     return 1;
@@ -273,19 +306,16 @@ int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32
 void call_record_end(trace_thread *t, api_id id, const uintptr_t *slots, uint32_t seq, long code, int unresolved)
 {
     const capture_plan *plan = &plans[id];
+    (void)seq; /* an end pairs with its thread's innermost open call */
     if ((size_t)(t->limit - t->at) < plan->end_bound && !trace_take_region(t))
         return;
     unsigned char *r = t->at;
     unsigned items = 0;
-    uint16_t api = (uint16_t)id;
-    int32_t code32 = (int32_t)code;
-    memcpy(r + TRACE_END_API, &api, 2);
     r[TRACE_END_FLAGS] = (unsigned char)(unresolved ? TRACE_END_UNRESOLVED : 0);
-    memcpy(r + TRACE_END_SEQ, &seq, 4);
-    memcpy(r + TRACE_END_CODE, &code32, 4);
-    uint64_t clock = trace_clock_read();
-    memcpy(r + TRACE_END_CLOCK, &clock, 8);
-    unsigned char *p = r + TRACE_END_ITEMS;
+    r[TRACE_END_FLAGS + 2] = 0;
+    r[TRACE_END_FLAGS + 3] = 0;
+    unsigned char *p = put_varint(r + TRACE_END_BODY, TRACE_ZIGZAG((int64_t)(int32_t)code));
+    p = put_clock(p, t);
     for (unsigned i = 0; i < plan->nafter; i++) {
         const capture_op *op = &plan->after[i];
         const void *ptr = (const void *)slots[op->slot];
@@ -295,7 +325,7 @@ void call_record_end(trace_thread *t, api_id id, const uintptr_t *slots, uint32_
         items++;
     }
     r[TRACE_END_NITEMS] = (unsigned char)items;
-    uint32_t size = (uint32_t)(((size_t)(p - r) + 7) & ~(size_t)7);
+    uint32_t size = padded_size(r, p);
     publish(t, r, size, TRACE_REC_CALL_END);
     t->at = r + size;
 }

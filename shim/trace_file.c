@@ -216,6 +216,7 @@ static void write_region_record(trace_thread *t, unsigned char *r)
     put32(r + TRACE_REGION_ORDINAL, t->ordinal++);
     put64(r + TRACE_REGION_CLOCK, clock);
     put64(r + TRACE_REGION_COUNTER, counter);
+    t->clock = clock;
     if (r + TRACE_REGION_RECORD_BYTES < end)
         put32(r + TRACE_REGION_RECORD_BYTES, 0);
     MemoryBarrier();

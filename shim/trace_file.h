@@ -15,6 +15,7 @@ extern volatile LONG trace_recording;
 typedef struct trace_thread {
     unsigned char *at, *limit, *window;
     uint32_t window_bytes;
+    uint64_t clock;   /* the clock at the thread's last record: records hold the step */
     uint32_t seq;     /* the next call's sequence number (per thread) */
     uint32_t serial;  /* unique per thread of the process (thread ids are reused) */
     uint32_t tid;

@@ -43,7 +43,7 @@ int main(int argc, char **argv)
     if (argc != 2)
         return 2;
     tb_trace t;
-    tb_thread a = {1, 10, 0, 0, 0, 0}, b = {2, 20, 0, 0, 0, 0};
+    tb_thread a = {.serial = 1, .tid = 10}, b = {.serial = 2, .tid = 20};
     tb_begin(&t, 1024, 8, prelude);
     calls(&t, &a, 3, 1);
     tb_close(&t);
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     tb_begin(&t, 1024, 8, prelude);
     calls(&t, &a, 4, 1);
     calls(&t, &b, 4, 1);
-    tb_hand_over(&t, &a, &(tb_thread){3, 30, 0, 0, 0, 0});
+    tb_hand_over(&t, &a, &(tb_thread){.serial = 3, .tid = 30});
     tb_close(&t);
     save(argv[1], "threads.trace", &t);
     free(t.p);

@@ -76,7 +76,7 @@ static void test_one_thread(void **state)
 {
     (void)state;
     tb_trace t;
-    tb_thread th = {1, 4242, 0, 0, 0, 0};
+    tb_thread th = {.serial = 1, .tid = 4242};
     trace_text out;
     tb_begin(&t, TRACE_REGION_BYTES, 8, prelude);
     create_instance(&t, &th, "backup", 0x1234, 10);
@@ -125,7 +125,7 @@ static void test_two_threads(void **state)
 {
     (void)state;
     tb_trace t;
-    tb_thread a = {1, 100, 0, 0, 0, 0}, b = {2, 200, 0, 0, 0, 0};
+    tb_thread a = {.serial = 1, .tid = 100}, b = {.serial = 2, .tid = 200};
     trace_text out;
     tb_begin(&t, 1024, 8, prelude); /* small regions: both threads take several */
     create_instance(&t, &a, "one", 0x10, 1);
@@ -163,7 +163,7 @@ static void test_region_handed_over(void **state)
 {
     (void)state;
     tb_trace t;
-    tb_thread a = {1, 300, 0, 0, 0, 0}, b = {2, 300, 0, 0, 0, 0};
+    tb_thread a = {.serial = 1, .tid = 300}, b = {.serial = 2, .tid = 300};
     trace_text out;
     tb_begin(&t, 2048, 8, prelude);
     create_instance(&t, &a, "one", 0x10, 1);
@@ -188,7 +188,7 @@ static void test_in_flight(void **state)
 {
     (void)state;
     tb_trace t;
-    tb_thread th = {1, 9, 0, 0, 0, 0};
+    tb_thread th = {.serial = 1, .tid = 9};
     trace_text out;
     tb_begin(&t, TRACE_REGION_BYTES, 4, prelude);
     create_instance(&t, &th, "x", 0xfffffff0u, 1);
@@ -210,7 +210,7 @@ static void test_strings_and_x86(void **state)
 {
     (void)state;
     tb_trace t;
-    tb_thread th = {1, 9, 0, 0, 0, 0};
+    tb_thread th = {.serial = 1, .tid = 9};
     trace_text out;
     tb_items in, after;
     tb_begin(&t, TRACE_REGION_BYTES, 4, prelude);
@@ -256,7 +256,7 @@ static void test_cut_everywhere(void **state)
 {
     (void)state;
     tb_trace t;
-    tb_thread th = {1, 9, 0, 0, 0, 0};
+    tb_thread th = {.serial = 1, .tid = 9};
     trace_text out;
     tb_begin(&t, 1024, 8, prelude);
     create_instance(&t, &th, "cut", 0x30, 1);
@@ -293,7 +293,7 @@ static void test_damaged(void **state)
 {
     (void)state;
     tb_trace t;
-    tb_thread th = {1, 9, 0, 0, 0, 0};
+    tb_thread th = {.serial = 1, .tid = 9};
     trace_text out;
     char error[400];
     tb_begin(&t, 1024, 8, prelude);

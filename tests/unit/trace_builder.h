@@ -21,6 +21,7 @@ typedef struct tb_thread {
     uint32_t serial, tid, ordinal;
     size_t at, limit; /* where the next record goes in the current region; 0: none yet */
     uint32_t seq;
+    uint64_t clock; /* at the thread's last record (records hold the step) */
 } tb_thread;
 
 typedef struct tb_items {
@@ -102,12 +103,34 @@ static void tb_close(tb_trace *t)
     tb_put32(t->p + TRACE_H_CLOSED, 1);
 }
 
+static unsigned char *tb_varint(unsigned char *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+/* An item: a VALUE's DATA is its 8 bytes (little-endian); a string's its bytes. */
 static void tb_item(tb_items *it, unsigned param, unsigned type, const void *data, size_t n)
 {
-    tb_put32(it->buf + it->len, TRACE_ITEM_HEAD(param, type, n));
-    if (n > 0)
-        memcpy(it->buf + it->len + 4, data, n);
-    it->len += 4 + ((n + 3) & ~(size_t)3);
+    unsigned char *p = it->buf + it->len;
+    *p++ = (unsigned char)param;
+    *p++ = (unsigned char)type;
+    if (type == TRACE_ITEM_VALUE) {
+        uint64_t v = 0;
+        for (int i = 7; i >= 0; i--)
+            v = v << 8 | ((const unsigned char *)data)[i];
+        p = tb_varint(p, v);
+    } else if (type != TRACE_ITEM_UNREADABLE) {
+        p = tb_varint(p, n);
+        if (n > 0)
+            memcpy(p, data, n);
+        p += n;
+    }
+    it->len = (size_t)(p - it->buf);
     it->n++;
 }
 static void tb_item_value(tb_items *it, unsigned param, uint64_t v)
@@ -127,6 +150,7 @@ static unsigned char *tb_room(tb_trace *t, tb_thread *th, size_t size)
         tb_put32(r + TRACE_REGION_TID, th->tid);
         tb_put32(r + TRACE_REGION_SERIAL, th->serial);
         tb_put32(r + TRACE_REGION_ORDINAL, th->at == 0 ? 0 : ++th->ordinal);
+        tb_put64(r + TRACE_REGION_CLOCK, th->clock);
         tb_put32(r, TRACE_REC_WORD(TRACE_REGION_RECORD_BYTES, TRACE_REC_REGION));
         th->at = base + TRACE_REGION_RECORD_BYTES;
         th->limit = base + t->region_bytes;
@@ -144,47 +168,63 @@ static void tb_hand_over(tb_trace *t, tb_thread *from, tb_thread *to)
     tb_put32(r + TRACE_REGION_TID, to->tid);
     tb_put32(r + TRACE_REGION_SERIAL, to->serial);
     tb_put32(r + TRACE_REGION_ORDINAL, 0);
+    tb_put64(r + TRACE_REGION_CLOCK, from->clock);
+    to->clock = from->clock;
     tb_put32(r, TRACE_REC_WORD(TRACE_REGION_RECORD_BYTES, TRACE_REC_REGION));
     to->at = from->at + TRACE_REGION_RECORD_BYTES;
     to->limit = from->limit;
     from->at = from->limit;
 }
 
-/* A call start; returns its sequence number (for tb_end). */
+/* Copies the record body BODY (N bytes, after the 4-byte word) into TH's region, padded,
+ * then stores the word. */
+static void tb_record(tb_trace *t, tb_thread *th, unsigned kind, const unsigned char *body, size_t n)
+{
+    size_t size = (4 + n + TRACE_REC_ALIGN - 1) / TRACE_REC_ALIGN * TRACE_REC_ALIGN;
+    unsigned char *r = tb_room(t, th, size + 4); /* room for the zero word after it */
+    th->at -= 4;
+    memcpy(r + 4, body, n);
+    tb_put32(r, TRACE_REC_WORD(size, kind));
+}
+
+/* A call start at CLOCK; returns its sequence number (for tb_end). */
 static uint32_t tb_start(tb_trace *t, tb_thread *th, api_id id, const uint64_t *slots, unsigned nslots,
                          uint64_t clock, const tb_items *items)
 {
-    size_t size = (TRACE_START_SLOTS + 8u * nslots + (items ? items->len : 0) + 7) & ~(size_t)7;
-    unsigned char *r = tb_room(t, th, size);
-    uint32_t seq = th->seq++;
-    r[TRACE_START_API] = (unsigned char)id;
-    r[TRACE_START_API + 1] = (unsigned char)(id >> 8);
-    r[TRACE_START_NSLOTS] = (unsigned char)nslots;
-    r[TRACE_START_NITEMS] = (unsigned char)(items ? items->n : 0);
-    tb_put32(r + TRACE_START_SEQ, seq);
-    tb_put64(r + TRACE_START_CLOCK, clock);
+    unsigned char body[8192 + 256], *p = body + (TRACE_START_BODY - 4);
+    body[0] = (unsigned char)id;
+    body[1] = (unsigned char)(id >> 8);
+    body[2] = (unsigned char)nslots;
+    body[3] = (unsigned char)(items ? items->n : 0);
+    p = tb_varint(p, TRACE_ZIGZAG((int64_t)(clock - th->clock)));
     for (unsigned k = 0; k < nslots; k++)
-        tb_put64(r + TRACE_START_SLOTS + 8 * k, slots[k]);
-    if (items)
-        memcpy(r + TRACE_START_SLOTS + 8 * nslots, items->buf, items->len);
-    tb_put32(r, TRACE_REC_WORD(size, TRACE_REC_CALL_START));
-    return seq;
+        p = tb_varint(p, slots[k]);
+    if (items) {
+        memcpy(p, items->buf, items->len);
+        p += items->len;
+    }
+    tb_record(t, th, TRACE_REC_CALL_START, body, (size_t)(p - body)); /* a new region starts at the old clock */
+    th->clock = clock;
+    return th->seq++;
 }
 
 static void tb_end(tb_trace *t, tb_thread *th, api_id id, uint32_t seq, int32_t code, uint64_t clock,
                    const tb_items *items)
 {
-    size_t size = (TRACE_END_ITEMS + (items ? items->len : 0) + 7) & ~(size_t)7;
-    unsigned char *r = tb_room(t, th, size);
-    r[TRACE_END_API] = (unsigned char)id;
-    r[TRACE_END_API + 1] = (unsigned char)(id >> 8);
-    r[TRACE_END_NITEMS] = (unsigned char)(items ? items->n : 0);
-    tb_put32(r + TRACE_END_SEQ, seq);
-    tb_put32(r + TRACE_END_CODE, (uint32_t)code);
-    tb_put64(r + TRACE_END_CLOCK, clock);
-    if (items)
-        memcpy(r + TRACE_END_ITEMS, items->buf, items->len);
-    tb_put32(r, TRACE_REC_WORD(size, TRACE_REC_CALL_END));
+    unsigned char body[8192 + 64], *p = body + (TRACE_END_BODY - 4);
+    (void)id;
+    (void)seq; /* an end pairs with the innermost open call */
+    body[0] = 0;
+    body[1] = (unsigned char)(items ? items->n : 0);
+    body[2] = body[3] = 0;
+    p = tb_varint(p, TRACE_ZIGZAG((int64_t)code));
+    p = tb_varint(p, TRACE_ZIGZAG((int64_t)(clock - th->clock)));
+    if (items) {
+        memcpy(p, items->buf, items->len);
+        p += items->len;
+    }
+    tb_record(t, th, TRACE_REC_CALL_END, body, (size_t)(p - body));
+    th->clock = clock;
 }
 
 #endif
