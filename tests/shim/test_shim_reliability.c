@@ -222,6 +222,56 @@ static void test_killed_while_recording(void **state)
     DeleteFileW(trace);
 }
 
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A real trace cut at every byte of its last record (the last one in the file: the rest
+ * of its region is zeros): each cut decodes, keeps every call before it and parses. */
+static void test_cut_at_every_byte(void **state)
+{
+    wchar_t dir[MAX_PATH], trace[MAX_PATH];
+    char error[400];
+    size_t length;
+    (void)state;
+    prepare(dir, MAX_PATH, L"cut", trace);
+    assert_int_equal(run_stress(dir, L"threads 2 300"), 0);
+    unsigned char *data = (unsigned char *)read_all(trace, &length);
+    size_t region = le32(data + TRACE_H_REGION_BYTES), last = 0, last_end = 0;
+    for (size_t base = region; base + region <= length; base += region)
+        for (size_t at = base; at < base + region && le32(data + at) != 0; at += TRACE_REC_SIZE(le32(data + at)))
+            if (at + TRACE_REC_SIZE(le32(data + at)) > last_end) {
+                last = at;
+                last_end = at + TRACE_REC_SIZE(le32(data + at));
+            }
+    assert_true(last > region && TRACE_REC_KIND(le32(data + last)) == TRACE_REC_CALL_END);
+    trace_text whole;
+    assert_int_equal(trace_decode(data, length, "t", &whole, error, sizeof error), 0);
+    assert_int_equal(whole.calls, 600);
+    assert_int_equal(whole.in_flight, 0);
+    for (size_t cut = last; cut <= last_end; cut++) {
+        trace_text text;
+        if (trace_decode(data, cut, "t", &text, error, sizeof error) != 0) {
+            fprintf(stderr, "cut at %zu: %s\n", cut, error);
+            fail();
+        }
+        /* the last call's end is cut off until the record is whole: that call is in flight */
+        assert_int_equal(text.calls, 600);
+        assert_int_equal(text.in_flight, cut < last_end ? 1 : 0);
+        assert_true(text.nwarnings >= 1);
+        scn_suite suite;
+        scn_error err;
+        memset(&suite, 0, sizeof suite);
+        assert_int_equal(scn_parse_text(&suite, "cut.scn", text.text, text.len, &err), 0);
+        assert_int_equal(suite.nscenarios, 1);
+        scn_suite_free(&suite);
+        trace_text_free(&text);
+    }
+    trace_text_free(&whole);
+    free(data);
+}
+
 /* A full disk, as far as the trace goes (ESENTSHIM_TRACE_MAX_BYTES: the tests cannot mount
  * a small volume): the calls still go through with the target's answers, one warning,
  * and what was recorded reads back (cut). */
@@ -303,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_eight_threads),
         cmocka_unit_test(test_killed_while_recording),
+        cmocka_unit_test(test_cut_at_every_byte),
         cmocka_unit_test(test_trace_full),
         cmocka_unit_test(test_missing_target),
         cmocka_unit_test(test_planted_esent_ignored),
