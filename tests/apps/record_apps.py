@@ -76,15 +76,18 @@ def record(args, name, client_args, runs, outcome, calls):
                 problems.append("run %d: expected a crash inside ESENT, got exit %d:\n%s" % (run + 1, status, output))
         elif status != outcome:
             problems.append("run %d: exit %d, expected %d:\n%s" % (run + 1, status, outcome, output))
-    traces = sorted(glob.glob(os.path.join(folder, "traces", "*.trace.scn")))
+    # In the order the runs made them: a trace's name holds a pid and a random part, not a time.
+    traces = sorted(glob.glob(os.path.join(folder, "traces", "*.trace.scn")), key=os.path.getmtime)
     if len(traces) != runs:
         problems.append("%d trace file(s) for %d run(s): %s" % (len(traces), runs, ", ".join(traces)))
     for trace in traces:
         status, output = harness(args, "list", windows_path(args.runner, trace))
         if status != 0:
             problems.append("%s: esent-harness list exit %d:\n%s" % (trace, status, output))
-        with open(trace, encoding="utf-8", errors="replace") as f:
-            text = f.read()
+        # The shim writes a binary trace: its text is what `esent-harness trace` prints.
+        status, text = harness(args, "trace", windows_path(args.runner, trace))
+        if status != 0:
+            problems.append("%s: esent-harness trace exit %d:\n%s" % (trace, status, text))
         for call in calls:
             if call not in text and (runs == 1 or trace == traces[-1]):
                 problems.append("%s: no %s in the trace" % (os.path.basename(trace), call))

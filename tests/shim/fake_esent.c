@@ -130,3 +130,22 @@ __declspec(dllexport) long WINAPI JetTerm(JET_API_PTR instance)
     (void)instance;
     return 0;
 }
+
+/* With JetCreateInstance2A, the core functions `esent-harness run` asks an ESENT for
+ * (harness/run_preflight.c), so a trace recorded against the fake replays against it. */
+__declspec(dllexport) long WINAPI JetTerm2(JET_API_PTR instance, unsigned long grbit)
+{
+    (void)instance;
+    (void)grbit;
+    return 0;
+}
+
+__declspec(dllexport) long WINAPI JetCreateInstance2A(JET_API_PTR *instance, const char *name, const char *display,
+                                                      unsigned long grbit)
+{
+    (void)name;
+    (void)display;
+    (void)grbit;
+    *instance = 0x2222;
+    return 0;
+}
