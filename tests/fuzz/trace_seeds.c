@@ -38,33 +38,30 @@ static void calls(tb_trace *t, tb_thread *th, int n, int end_last)
     }
 }
 
+/* One seed: THREADS threads (1 or 2) of N calls each on a POINTER_BYTES process, the
+ * last call in flight unless CLOSED; with two threads, a third takes over the first's region. */
+static void seed(const char *dir, const char *name, unsigned pointer_bytes, int threads, int n, int closed)
+{
+    tb_trace t;
+    tb_thread a = {.serial = 1, .tid = 10}, b = {.serial = 2, .tid = 20}, c = {.serial = 3, .tid = 30};
+    tb_begin(&t, 1024, pointer_bytes, prelude);
+    calls(&t, &a, n, closed);
+    if (threads > 1) {
+        calls(&t, &b, n, closed);
+        tb_hand_over(&t, &a, &c);
+    }
+    if (closed)
+        tb_close(&t);
+    save(dir, name, &t);
+    free(t.p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2)
         return 2;
-    tb_trace t;
-    tb_thread a = {.serial = 1, .tid = 10}, b = {.serial = 2, .tid = 20};
-    tb_begin(&t, 1024, 8, prelude);
-    calls(&t, &a, 3, 1);
-    tb_close(&t);
-    save(argv[1], "one-thread.trace", &t);
-    free(t.p);
-    memset(&a, 0, sizeof a);
-    a.serial = 1;
-    a.tid = 10;
-    tb_begin(&t, 1024, 4, prelude);
-    calls(&t, &a, 2, 0);
-    save(argv[1], "in-flight-x86.trace", &t);
-    free(t.p);
-    memset(&a, 0, sizeof a);
-    a.serial = 1;
-    a.tid = 10;
-    tb_begin(&t, 1024, 8, prelude);
-    calls(&t, &a, 4, 1);
-    calls(&t, &b, 4, 1);
-    tb_hand_over(&t, &a, &(tb_thread){.serial = 3, .tid = 30});
-    tb_close(&t);
-    save(argv[1], "threads.trace", &t);
-    free(t.p);
+    seed(argv[1], "one-thread.trace", 8, 1, 3, 1);
+    seed(argv[1], "in-flight-x86.trace", 4, 1, 2, 0);
+    seed(argv[1], "threads.trace", 8, 2, 4, 1);
     return 0;
 }
