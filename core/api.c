@@ -57,16 +57,26 @@ const char *api_kind_name(api_kind kind)
     return (unsigned)kind < API_KIND_COUNT ? names[kind] : "?";
 }
 
-unsigned api_param_slots(const api_param *p)
+unsigned api_param_slots_for(const api_param *p, unsigned pointer_bytes)
 {
-    if (sizeof(void *) == 4 && (p->kind == API_KIND_U64 || p->kind == API_KIND_I64) && p->dir == API_DIR_IN)
+    if (pointer_bytes == 4 && (p->kind == API_KIND_U64 || p->kind == API_KIND_I64) && p->dir == API_DIR_IN)
         return 2;
     return 1;
 }
 
+unsigned api_param_slots(const api_param *p)
+{
+    return api_param_slots_for(p, (unsigned)sizeof(void *));
+}
+
+unsigned api_slot_count_for(const api_function *fn, unsigned pointer_bytes)
+{
+    return pointer_bytes == 4 ? fn->x86_bytes / 4u : fn->x64_slots;
+}
+
 unsigned api_slot_count(const api_function *fn)
 {
-    return sizeof(void *) == 4 ? fn->x86_bytes / 4u : fn->x64_slots;
+    return api_slot_count_for(fn, (unsigned)sizeof(void *));
 }
 
 size_t api_value_size(api_kind kind)

@@ -77,6 +77,9 @@ const char *api_kind_name(api_kind kind);                  /* "INSTANCE" ... */
 unsigned api_slot_count(const api_function *fn);
 /* Slots the given parameter takes in this build. */
 unsigned api_param_slots(const api_param *p);
+/* The same for a process whose pointers are POINTER_BYTES long (decoding another arch's trace). */
+unsigned api_slot_count_for(const api_function *fn, unsigned pointer_bytes);
+unsigned api_param_slots_for(const api_param *p, unsigned pointer_bytes);
 /* Bytes of a value of this kind in memory (what an output pointer of the kind points to):
  * 4 for 32-bit ids and integers, 8 for 64-bit ones, else pointer-sized (JET_API_PTR handles). */
 size_t api_value_size(api_kind kind);

@@ -11,6 +11,7 @@
 #include "scenario_step.h"
 #include "scenario_tree.h"
 #include "text_files.h"
+#include "trace_decode.h"
 #include "xalloc.h"
 
 /* A `use NAME` waiting for expansion: it splices before step AT of its block. */
@@ -583,10 +584,31 @@ static int parse_block_line(scn_cursor *c, block_state *st, size_t *records)
     return 0;
 }
 
+/* A binary trace (esentshim.dll) is parsed as the text it decodes to; a cut trace's
+ * warnings join the suite's. */
+static int parse_binary_trace(parser *ps, size_t fi, const char *data, size_t len)
+{
+    trace_text decoded;
+    if (trace_decode((const unsigned char *)data, len, ps->files[fi].path, &decoded, ps->err->message,
+                     sizeof ps->err->message) != 0) {
+        ps->err->loc.file = ps->files[fi].path;
+        ps->err->loc.line = 0;
+        ps->err->loc.col = 0;
+        return -1;
+    }
+    for (size_t i = 0; i < decoded.nwarnings; i++)
+        add_warning(ps->suite, decoded.warnings[i]);
+    int rc = parse_file_text(ps, fi, decoded.text, decoded.len);
+    trace_text_free(&decoded);
+    return rc;
+}
+
 static int parse_file_text(parser *ps, size_t fi, const char *text, size_t len)
 {
     const char *path = ps->files[fi].path;
     static const char trace_marker[] = "# esentshim trace";
+    if (trace_is_binary(text, len))
+        return parse_binary_trace(ps, fi, text, len);
     /* Editors on Windows may start a UTF-8 file with a byte order mark. */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3;

@@ -14,6 +14,7 @@ int cmd_err(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 int cmd_run_child(int argc, char **argv); /* hidden: one scenario in a child process */
 int cmd_run_facts(int argc, char **argv); /* hidden: the DLL's facts, from a child */
 

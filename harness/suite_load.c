@@ -70,7 +70,8 @@ int suite_load(scn_suite *suite, int npaths, char **paths)
         if (found_some(suite, before, paths[i]) != 0)
             return -1;
     }
-    for (size_t i = 0; i < suite->nwarnings; i++) /* a trace cut short: said, never silent */
+    /* A trace cut short (its process killed) still runs; say what is missing. */
+    for (size_t i = 0; i < suite->nwarnings; i++)
         fprintf(stderr, "%s\n", suite->warnings[i]);
     return 0;
 }

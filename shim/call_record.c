@@ -1,383 +1,331 @@
-/* Turns raw argument slots into scn_arg values by the parameters' type tags (core/api.h)
- * and prints them with the shared scenario printer, so a trace is parsed by the same
- * grammar a person's scenario is. Every pointer is read through safe_memory. */
+/* The hot path of recording. What a function's records hold is worked out once per
+ * function from the API table (a capture plan); a call then copies its slots and follows
+ * the plan: the value behind each in/out pointer and each string before the call, the
+ * value behind each output pointer after it. Every pointer is read through safe_memory
+ * (a pointer into the caller's stack without a system call). A record's first word is
+ * stored last, so a killed process leaves whole records or a zero word. */
 #include <windows.h>
-
-#include <stdio.h>
 
 #include <string.h>
 
 #include "call_record.h"
-#include "handle_names.h"
 #include "safe_memory.h"
-#include "scenario.h"
+#include "trace_clock.h"
+#include "trace_format.h"
 
-/* The OS page size, asked once (its value never changes while the process runs). */
-static uintptr_t os_page_size(void)
-{
-    static volatile LONG cached;
-    if (cached == 0) {
-        SYSTEM_INFO info;
-        GetSystemInfo(&info);
-        InterlockedExchange(&cached, (LONG)info.dwPageSize);
-    }
-    return (uintptr_t)cached;
-}
+#define MAX_PARAMS 12
 
-/* Text of the arguments (names, strings) lives in one arena on the recording thread's
- * stack; a string is cut at 1023 characters. */
-#define ARENA_SIZE 8192
-#define STRING_MAX 3072
+enum { OP_VALUE = 1, OP_STR_A, OP_STR_W };
 
-typedef struct arena {
-    char text[ARENA_SIZE];
-    size_t used;
-} arena;
+typedef struct capture_op {
+    unsigned char param, op, slot, size;
+} capture_op;
 
-static char *arena_take(arena *a, size_t size)
-{
-    if (a->used + size > sizeof a->text)
-        return NULL;
-    char *p = a->text + a->used;
-    a->used += size;
-    return p;
-}
+typedef struct capture_plan {
+    unsigned char nslots, nbefore, nafter;
+    unsigned short start_bound, end_bound; /* the most bytes a record can take */
+    capture_op before[MAX_PARAMS], after[MAX_PARAMS];
+} capture_plan;
 
-/* One pass, by hand: names are a few bytes, and under Wine strlen and memcpy are calls
- * into msvcrt that cost more than the copy. */
-static char *arena_copy(arena *a, const char *text)
-{
-    char *p = a->text + a->used;
-    size_t room = sizeof a->text - a->used, n = 0;
-    for (; n < room; n++) {
-        p[n] = text[n];
-        if (text[n] == '\0') {
-            a->used += n + 1;
-            return p;
-        }
-    }
-    return NULL;
-}
+static capture_plan plans[API_COUNT];
+static void setup_threads(void);
+
+/* Bytes an item can take: its head and its data. */
+#define VALUE_ITEM (2u + TRACE_VARINT_MAX)
+#define STR_A_ITEM (2u + 2u + 3u * TRACE_STRING_MAX) /* ANSI to UTF-8: at most 3 bytes a character */
+#define STR_W_ITEM (2u + 2u + 2u * TRACE_STRING_MAX)
 
 static int is_handle(api_kind kind)
 {
-    return handle_name_prefix(kind) != NULL;
+    return kind <= API_KIND_OSSNAPID;
 }
 
-/* Handles of these kinds are 32-bit values; the others are pointer-sized JET_API_PTRs. */
-static int is_32bit_handle(api_kind kind)
+static int is_number(api_kind kind)
 {
-    return kind == API_KIND_DBID || kind == API_KIND_COLUMNID;
+    return kind >= API_KIND_GRBIT && kind <= API_KIND_API_PTR;
 }
 
-/* The value behind P as a signed 64-bit number (LONG sign-extended, others zero-extended;
- * a pointer-sized ~0 handle reads as -1). */
-static int read_pointee(const void *p, api_kind kind, uint64_t *value)
+void call_record_prepare(void)
 {
-    unsigned char raw[8] = {0};
-    size_t n = api_value_size(kind);
-    if (!safe_read(p, raw, n))
-        return 0;
-    if (n == 4) {
-        uint32_t v;
-        memcpy(&v, raw, 4);
-        *value = kind == API_KIND_LONG ? (uint64_t)(int64_t)(int32_t)v : v;
-    } else if (n == 8) {
-        memcpy(value, raw, 8);
-    } else {
-        uint32_t v;
-        memcpy(&v, raw, 4);
-        *value = (uint64_t)(int64_t)(int32_t)v;
+    for (int id = 0; id < API_COUNT; id++) {
+        const api_function *fn = &api_functions[id];
+        const api_param *params = api_params_of(fn);
+        capture_plan *plan = &plans[id];
+        unsigned slot = 0, n = fn->has_proto && params != NULL ? fn->nparams : 0;
+        if (n > MAX_PARAMS)
+            n = MAX_PARAMS;
+        plan->nslots = (unsigned char)api_slot_count(fn);
+        /* + a clock delta, the code, the padding and the zero word after the record */
+        unsigned start = TRACE_START_BODY + TRACE_VARINT_MAX * (1u + plan->nslots) + 8u,
+                 end = TRACE_END_BODY + 2u * TRACE_VARINT_MAX + 8u;
+        for (unsigned i = 0; i < n; i++) {
+            const api_param *p = &params[i];
+            capture_op op = {(unsigned char)i, 0, (unsigned char)slot, (unsigned char)api_value_size(p->kind)};
+            slot += api_param_slots(p);
+            if ((is_handle(p->kind) || is_number(p->kind)) && p->dir != API_DIR_IN) {
+                op.op = OP_VALUE;
+                plan->after[plan->nafter++] = op;
+                end += VALUE_ITEM;
+                if (p->dir == API_DIR_INOUT) { /* JetInit's instance, a size passed by pointer */
+                    plan->before[plan->nbefore++] = op;
+                    start += VALUE_ITEM;
+                }
+            } else if ((p->kind == API_KIND_STR_A || p->kind == API_KIND_STR_W) && p->dir == API_DIR_IN) {
+                op.op = p->kind == API_KIND_STR_A ? OP_STR_A : OP_STR_W;
+                plan->before[plan->nbefore++] = op;
+                start += p->kind == API_KIND_STR_A ? STR_A_ITEM : STR_W_ITEM;
+            }
+        }
+        /* A region must hold the largest record (JetExternalRestore2A, 6 strings: ~19 KB). */
+        if (start > TRACE_REGION_BYTES - TRACE_REGION_RECORD_BYTES)
+            plan->nbefore = 0, start = TRACE_START_BODY + TRACE_VARINT_MAX * (1u + plan->nslots) + 8u;
+        plan->start_bound = (unsigned short)start;
+        plan->end_bound = (unsigned short)end;
     }
+    setup_threads();
+}
+
+/* ---- the thread's state ------------------------------------------------------------------ */
+
+static DWORD tls_index = TLS_OUT_OF_INDEXES, fls_index = FLS_OUT_OF_INDEXES;
+static volatile LONG unloading;
+
+/* The thread's state from its TEB's TLS slots without a call (TlsGetValue is a call into
+ * kernel32 and clears the last error). */
+static inline trace_thread *tls_get(void)
+{
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (tls_index < 64) {
+        trace_thread *v;
+        __asm__ __volatile__("movq %%gs:0x1480(,%1,8), %0" : "=r"(v) : "r"((uintptr_t)tls_index));
+        return v;
+    }
+#elif defined(__GNUC__) && defined(__i386__)
+    if (tls_index < 64) {
+        trace_thread *v;
+        __asm__ __volatile__("movl %%fs:0xe10(,%1,4), %0" : "=r"(v) : "r"(tls_index));
+        return v;
+    }
+#endif
+    return (trace_thread *)TlsGetValue(tls_index);
+}
+
+/* A thread's state with a cache line of padding on either side: the heap puts small
+ * blocks next to each other, and two threads writing their `at` into one cache line
+ * would double each other's cost. */
+typedef struct padded_thread {
+    char before[64];
+    trace_thread t;
+    char after[64];
+} padded_thread;
+
+/* At thread exit (an FLS callback): the rest of its region goes to the next new thread. */
+static void WINAPI thread_ended(void *data)
+{
+    padded_thread *p = data;
+    if (p == NULL || unloading)
+        return;
+    trace_give_back(&p->t);
+    TlsSetValue(tls_index, NULL);
+    HeapFree(GetProcessHeap(), 0, p);
+}
+
+static void setup_threads(void)
+{
+    tls_index = TlsAlloc();
+    fls_index = FlsAlloc(thread_ended);
+}
+
+void call_record_unload(void)
+{
+    /* The FLS callback must not outlive the DLL's code. */
+    InterlockedExchange(&unloading, 1);
+    if (fls_index != FLS_OUT_OF_INDEXES)
+        FlsFree(fls_index);
+    fls_index = FLS_OUT_OF_INDEXES;
+}
+
+trace_thread *call_record_thread(void)
+{
+    if (tls_index == TLS_OUT_OF_INDEXES)
+        return NULL;
+    trace_thread *t = tls_get();
+    if (t != NULL)
+        return t;
+    DWORD error = GetLastError();
+    padded_thread *p = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *p);
+    t = p != NULL ? &p->t : NULL;
+    if (p != NULL) {
+        TlsSetValue(tls_index, t);
+        if (fls_index != FLS_OUT_OF_INDEXES)
+            FlsSetValue(fls_index, p);
+    }
+    SetLastError(error);
+    return t;
+}
+
+/* ---- records ------------------------------------------------------------------------------ */
+
+#if defined(_MSC_VER)
+#define COMPILER_BARRIER() _ReadWriteBarrier()
+#else
+#define COMPILER_BARRIER() __asm__ __volatile__("" ::: "memory")
+#endif
+
+/* Ends the run with a zero word after the record (the window holds older records past
+ * it), then stores the record's first word after everything else (x86 and x64 keep
+ * stores in order; other CPUs get a barrier). */
+static inline void publish(trace_thread *t, unsigned char *r, uint32_t size, unsigned kind)
+{
+    if (r + size < t->limit)
+        *(uint32_t *)(void *)(r + size) = 0;
+#if defined(_M_X64) || defined(_M_IX86) || defined(__x86_64__) || defined(__i386__)
+    COMPILER_BARRIER();
+#else
+    MemoryBarrier();
+#endif
+    *(volatile uint32_t *)r = TRACE_REC_WORD(size, kind);
+}
+
+static inline unsigned char *put_varint(unsigned char *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+static inline unsigned char *put_head(unsigned char *p, unsigned param, unsigned type)
+{
+    p[0] = (unsigned char)param;
+    p[1] = (unsigned char)type;
+    return p + 2;
+}
+
+/* The clock's step since the thread's previous record (a few bytes, not eight). */
+static inline unsigned char *put_clock(unsigned char *p, trace_thread *t)
+{
+    uint64_t clock = trace_clock_read();
+    p = put_varint(p, TRACE_ZIGZAG((int64_t)(clock - t->clock)));
+    t->clock = clock;
+    return p;
+}
+
+static inline unsigned char *put_value(unsigned char *p, const capture_op *op, const void *ptr)
+{
+    uint64_t v = 0;
+    if (!safe_read(ptr, &v, op->size))
+        return put_head(p, op->param, TRACE_ITEM_UNREADABLE);
+    return put_varint(put_head(p, op->param, TRACE_ITEM_VALUE), v);
+}
+
+/* A string of N units at DATA, written after its head and a 2-byte varint length (room
+ * for 2^14 - 1 bytes, more than a string is kept): the bytes are copied in place first,
+ * so the length goes in front with a fixed width. */
+static inline unsigned char *put_length2(unsigned char *p, size_t n)
+{
+    p[0] = (unsigned char)(n | 0x80);
+    p[1] = (unsigned char)(n >> 7);
+    return p + 2;
+}
+
+/* A narrow string: its bytes when they are ASCII (already UTF-8), else converted from
+ * the ANSI code page (the slow path, off the common case). */
+static unsigned char *put_string_a(unsigned char *p, const capture_op *op, const unsigned char *ptr)
+{
+    int cut;
+    unsigned char *data = p + 4;
+    long n = safe_read_units(ptr, data, 1, TRACE_STRING_MAX, &cut);
+    if (n < 0)
+        return put_head(p, op->param, TRACE_ITEM_UNREADABLE);
+    unsigned char high = 0;
+    for (long i = 0; i < n; i++)
+        high |= data[i];
+    if (high & 0x80) {
+        wchar_t wide[TRACE_STRING_MAX];
+        int w = MultiByteToWideChar(CP_ACP, 0, (const char *)data, (int)n, wide, TRACE_STRING_MAX);
+        int m = w > 0 ? WideCharToMultiByte(CP_UTF8, 0, wide, w, (char *)data, 3 * TRACE_STRING_MAX, NULL, NULL) : 0;
+        n = m;
+    }
+    put_length2(put_head(p, op->param, TRACE_ITEM_UTF8 | (cut ? TRACE_ITEM_CUT : 0)), (size_t)n);
+    return data + n;
+}
+
+static unsigned char *put_string_w(unsigned char *p, const capture_op *op, const unsigned char *ptr)
+{
+    int cut;
+    long n = safe_read_units(ptr, p + 4, 2, TRACE_STRING_MAX, &cut);
+    if (n < 0)
+        return put_head(p, op->param, TRACE_ITEM_UNREADABLE);
+    put_length2(put_head(p, op->param, TRACE_ITEM_UTF16 | (cut ? TRACE_ITEM_CUT : 0)), 2 * (size_t)n);
+    return p + 4 + 2 * n;
+}
+
+/* The record's size, padded (the padding is zero: the record is followed by a zero word,
+ * and bytes past the last record of a reused window are never read). */
+static inline uint32_t padded_size(unsigned char *r, unsigned char *p)
+{
+    uint32_t size = (uint32_t)(p - r);
+    while (size % TRACE_REC_ALIGN != 0)
+        r[size++] = 0;
+    return size;
+}
+
+int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32_t *seq)
+{
+    const capture_plan *plan = &plans[id];
+    if ((size_t)(t->limit - t->at) < plan->start_bound && !trace_take_region(t))
+        return 0;
+    unsigned char *r = t->at;
+    unsigned nslots = plan->nslots, items = 0;
+    r[TRACE_START_API] = (unsigned char)id;
+    r[TRACE_START_API + 1] = (unsigned char)(id >> 8);
+    r[TRACE_START_NSLOTS] = (unsigned char)nslots;
+    *seq = t->seq++;
+    unsigned char *p = put_clock(r + TRACE_START_BODY, t);
+    for (unsigned k = 0; k < nslots; k++)
+        p = put_varint(p, (uint64_t)slots[k]);
+    for (unsigned i = 0; i < plan->nbefore; i++) {
+        const capture_op *op = &plan->before[i];
+        const unsigned char *ptr = (const unsigned char *)slots[op->slot];
+        if (ptr == NULL)
+            continue;
+        p = op->op == OP_VALUE ? put_value(p, op, ptr) : op->op == OP_STR_A ? put_string_a(p, op, ptr)
+                                                                             : put_string_w(p, op, ptr);
+        items++;
+    }
+    r[TRACE_START_NITEMS] = (unsigned char)items;
+    uint32_t size = padded_size(r, p);
+    publish(t, r, size, TRACE_REC_CALL_START);
+    t->at = r + size;
     return 1;
 }
 
-/* The first slot of each parameter. */
-static void slot_indexes(const api_param *params, unsigned n, unsigned *first)
+void call_record_end(trace_thread *t, api_id id, const uintptr_t *slots, uint32_t seq, long code, int unresolved)
 {
-    unsigned slot = 0;
-    for (unsigned i = 0; i < n; i++) {
-        first[i] = slot;
-        slot += api_param_slots(&params[i]);
-    }
-}
-
-static uint64_t in_value(const api_param *p, const uintptr_t *slots, unsigned slot)
-{
-    switch (p->kind) {
-    case API_KIND_ULONG:
-    case API_KIND_GRBIT:
-    case API_KIND_PARAMID:
-    case API_KIND_DBID:
-    case API_KIND_COLUMNID:
-        return (uint32_t)slots[slot]; /* the upper half of an x64 slot is not defined */
-    case API_KIND_LONG:
-        return (uint64_t)(int64_t)(int32_t)slots[slot];
-    case API_KIND_U64:
-    case API_KIND_I64:
-        if (api_param_slots(p) == 2)
-            return (uint64_t)(uint32_t)slots[slot] | ((uint64_t)(uint32_t)slots[slot + 1] << 32);
-        return (uint64_t)slots[slot];
-    default:
-        return (uint64_t)(int64_t)(intptr_t)slots[slot];
-    }
-}
-
-void call_record_read_before(api_id id, const uintptr_t *slots, call_record_before *before)
-{
-    const api_function *fn = &api_functions[id];
-    const api_param *params = api_params_of(fn);
-    unsigned first[CALL_RECORD_MAX_PARAMS];
-    unsigned n = fn->has_proto && params != NULL ? fn->nparams : 0;
-    if (n > CALL_RECORD_MAX_PARAMS)
-        n = CALL_RECORD_MAX_PARAMS;
-    slot_indexes(params, n, first);
-    for (unsigned i = 0; i < n; i++) {
-        const api_param *p = &params[i];
-        before->readable[i] = 0;
-        if (p->dir == API_DIR_INOUT && p->kind != API_KIND_STRUCT && p->kind != API_KIND_BUF &&
-            p->kind != API_KIND_PTR && slots[first[i]] != 0)
-            before->readable[i] =
-                (unsigned char)read_pointee((const void *)slots[first[i]], p->kind, &before->value[i]);
-    }
-}
-
-/* "JET_LOGINFO_A *" -> "JET_LOGINFO_A" */
-static char *struct_name(arena *a, const char *ctype)
-{
-    char name[64];
-    size_t n = 0;
-    if (strncmp(ctype, "const ", 6) == 0)
-        ctype += 6;
-    while (*ctype != '\0' && *ctype != ' ' && *ctype != '*' && n + 1 < sizeof name)
-        name[n++] = *ctype++;
-    name[n] = '\0';
-    return arena_copy(a, name);
-}
-
-static void describe_arg(scn_arg *arg, arena *a, const api_param *params, unsigned n, unsigned i, const unsigned *first,
-                         const uintptr_t *slots, const call_record_before *before, long code)
-{
-    const api_param *p = &params[i];
-    uintptr_t raw = slots[first[i]];
-    const void *ptr = (const void *)raw;
-    char name[32];
-    uint64_t value;
-
-    memset(arg, 0, sizeof *arg);
-    arg->kind = SCN_ARG_NULL;
-
-    if (is_handle(p->kind) && p->dir == API_DIR_IN) {
-        value = in_value(p, slots, first[i]);
-        /* A pointer-sized 0 is never bound (see below), so it needs no look-up. */
-        if ((value != 0 || is_32bit_handle(p->kind)) && handle_name_find(p->kind, value, name, sizeof name) &&
-            (arg->text = arena_copy(a, name)) != NULL) {
-            arg->kind = SCN_ARG_REF;
-        } else if (value != 0 || is_32bit_handle(p->kind)) {
-            arg->kind = SCN_ARG_INT; /* never seen as an output: the number itself */
-            arg->value = (int64_t)value;
-        }
+    const capture_plan *plan = &plans[id];
+    (void)seq; /* an end pairs with its thread's innermost open call */
+    if ((size_t)(t->limit - t->at) < plan->end_bound && !trace_take_region(t))
         return;
-    }
-    if (is_handle(p->kind)) { /* OUT or INOUT: a pointer to the handle */
+    unsigned char *r = t->at;
+    unsigned items = 0;
+    r[TRACE_END_FLAGS] = (unsigned char)(unresolved ? TRACE_END_UNRESOLVED : 0);
+    r[TRACE_END_FLAGS + 2] = 0;
+    r[TRACE_END_FLAGS + 3] = 0;
+    unsigned char *p = put_varint(r + TRACE_END_BODY, TRACE_ZIGZAG((int64_t)(int32_t)code));
+    p = put_clock(p, t);
+    for (unsigned i = 0; i < plan->nafter; i++) {
+        const capture_op *op = &plan->after[i];
+        const void *ptr = (const void *)slots[op->slot];
         if (ptr == NULL)
-            return;
-        if (p->dir == API_DIR_INOUT && before->readable[i] &&
-            handle_name_find(p->kind, before->value[i], name, sizeof name) &&
-            (arg->text = arena_copy(a, name)) != NULL) {
-            /* An existing handle passed by pointer (JetInit, JetSetSystemParameter): the
-             * replay seeds &inst1 with $inst1's value. */
-            arg->kind = SCN_ARG_OUT;
-            return;
-        }
-        handle_name_new(p->kind, name, sizeof name);
-        if (!read_pointee(ptr, p->kind, &value)) {
-            arg->kind = SCN_ARG_INVALID;
-            return;
-        }
-        /* A failed call's output is not a handle the replay will get. */
-        if (code >= 0 && (value != 0 || is_32bit_handle(p->kind)))
-            handle_name_bind(p->kind, value, name);
-        if ((arg->text = arena_copy(a, name)) != NULL)
-            arg->kind = SCN_ARG_OUT;
-        else
-            arg->kind = SCN_ARG_INVALID;
-        return;
+            continue;
+        p = put_value(p, op, ptr);
+        items++;
     }
-
-    switch (p->kind) {
-    case API_KIND_GRBIT:
-    case API_KIND_PARAMID:
-    case API_KIND_ULONG:
-    case API_KIND_LONG:
-    case API_KIND_U64:
-    case API_KIND_I64:
-    case API_KIND_API_PTR:
-        if (p->dir == API_DIR_IN) {
-            arg->kind = SCN_ARG_INT;
-            arg->value = (int64_t)in_value(p, slots, first[i]);
-            return;
-        }
-        if (ptr == NULL)
-            return;
-        if (!read_pointee(ptr, p->kind, &value) || (arg->text = arena_copy(a, p->name)) == NULL) {
-            arg->kind = SCN_ARG_INVALID;
-            return;
-        }
-        arg->kind = SCN_ARG_OUT;
-        arg->has_value = 1;
-        arg->value = (int64_t)value;
-        return;
-    case API_KIND_STR_A:
-    case API_KIND_STR_W: {
-        if (ptr == NULL)
-            return;
-        size_t room = sizeof a->text - a->used;
-        char *text = arena_take(a, room < STRING_MAX ? room : STRING_MAX);
-        int ok = text == NULL ? 0
-                 : p->kind == API_KIND_STR_A ? safe_read_string_a(ptr, text, room < STRING_MAX ? room : STRING_MAX)
-                                             : safe_read_string_w(ptr, text, room < STRING_MAX ? room : STRING_MAX);
-        if (!ok) {
-            arg->kind = SCN_ARG_INVALID;
-            return;
-        }
-        a->used -= (room < STRING_MAX ? room : STRING_MAX) - (strlen(text) + 1);
-        arg->kind = SCN_ARG_STRING;
-        arg->text = text;
-        return;
-    }
-    case API_KIND_BUF:
-    case API_KIND_PTR:
-        if (ptr == NULL)
-            return;
-        arg->kind = SCN_ARG_BUF;
-        if (p->kind == API_KIND_PTR && p->dir != API_DIR_IN) {
-            /* A pointer the call fills (JET_INSTANCE_INFO **): storage for one pointer. */
-            arg->size = (uint32_t)sizeof(void *);
-            return;
-        }
-        if (p->kind == API_KIND_BUF) {
-            /* Alignment matters to ESE (JetReadFileInstance wants page-aligned memory,
-             * dev/ese/src/ese/backup.cxx:2738), so a replay must get the same offset from a page boundary. */
-            uintptr_t offset = (uintptr_t)ptr % os_page_size();
-            arg->align_page = offset == 0;
-            arg->misalign = (int)offset;
-        }
-        if (p->size_index >= 0 && (unsigned)p->size_index < n) {
-            const api_param *sp = &params[p->size_index];
-            if (sp->dir == API_DIR_IN)
-                arg->size = (uint32_t)in_value(sp, slots, first[p->size_index]);
-            else if (before->readable[p->size_index])
-                arg->size = (uint32_t)before->value[p->size_index];
-        }
-        return;
-    case API_KIND_STRUCT:
-        if (ptr == NULL)
-            return;
-        if ((arg->text = struct_name(a, p->ctype)) != NULL)
-            arg->kind = SCN_ARG_STRUCT;
-        else
-            arg->kind = SCN_ARG_INVALID;
-        return;
-    case API_KIND_CALLBACK:
-        /* Code in the traced process cannot be replayed: recorded as a bad pointer. */
-        if (ptr != NULL)
-            arg->kind = SCN_ARG_INVALID;
-        return;
-    default:
-        arg->kind = SCN_ARG_INT;
-        arg->value = (int64_t)raw;
-        return;
-    }
-}
-
-/* Appends the decimal digits of V at OUT; returns the count. */
-static size_t put_decimal(char *out, uint64_t v, int min_digits)
-{
-    char digits[24];
-    int n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0 || n < min_digits);
-    for (int i = 0; i < n; i++)
-        out[i] = digits[n - 1 - i];
-    return (size_t)n;
-}
-
-static size_t put_text(char *out, const char *text)
-{
-    size_t n = 0;
-    for (; text[n] != '\0'; n++)
-        out[n] = text[n];
-    return n;
-}
-
-/* "   # seq=N tid=T t=S.UUUUUU[ unresolved]\n" (NUL-terminated, < 128 bytes), by hand:
- * snprintf's %f alone costs ~0.3 us under Wine, more than the rest of a record. */
-static size_t format_comment(char *out, long seq, unsigned long tid, double seconds, int unresolved)
-{
-    uint64_t micros = seconds > 0 ? (uint64_t)(seconds * 1e6 + 0.5) : 0;
-    size_t n = put_text(out, "   # seq=");
-    if (seq < 0) {
-        out[n++] = '-';
-        n += put_decimal(out + n, (uint64_t)0 - (uint64_t)(int64_t)seq, 1);
-    } else {
-        n += put_decimal(out + n, (uint64_t)seq, 1);
-    }
-    n += put_text(out + n, " tid=");
-    n += put_decimal(out + n, tid, 1);
-    n += put_text(out + n, " t=");
-    n += put_decimal(out + n, micros / 1000000, 1);
-    out[n++] = '.';
-    n += put_decimal(out + n, micros % 1000000, 6);
-    if (unresolved)
-        n += put_text(out + n, " unresolved");
-    out[n++] = '\n';
-    out[n] = '\0';
-    return n;
-}
-
-size_t call_record_format(char *buf, size_t size, api_id id, const uintptr_t *slots,
-                          const call_record_before *before, long code, int unresolved,
-                          long seq, unsigned long tid, double seconds)
-{
-    const api_function *fn = &api_functions[id];
-    const api_param *params = api_params_of(fn);
-    unsigned first[CALL_RECORD_MAX_PARAMS];
-    scn_arg args[CALL_RECORD_MAX_PARAMS];
-    arena a;
-    unsigned n = params != NULL ? fn->nparams : 0;
-    if (n > CALL_RECORD_MAX_PARAMS)
-        n = CALL_RECORD_MAX_PARAMS;
-    a.used = 0;
-    slot_indexes(params, n, first);
-    for (unsigned i = 0; i < n; i++)
-        describe_arg(&args[i], &a, params, n, i, first, slots, before, code);
-
-    scn_alternative alt;
-    memset(&alt, 0, sizeof alt);
-    alt.code = (jet_err)code;
-    scn_step step;
-    memset(&step, 0, sizeof step);
-    step.kind = SCN_STEP_CALL;
-    step.fn = fn;
-    step.args = args;
-    step.nargs = n;
-    step.expect.alts = &alt;
-    step.expect.nalts = 1;
-
-    if (size < 3)
-        return size + 64;
-    buf[0] = ' ';
-    buf[1] = ' ';
-    size_t len = 2 + scn_format_call(buf + 2, size - 2, &step);
-    if (len + 128 <= size) /* the comment fits (< 128 bytes): written in place */
-        return len + format_comment(buf + len, seq, tid, seconds, unresolved);
-    char comment[128];
-    size_t m = format_comment(comment, seq, tid, seconds, unresolved);
-    if (len + m + 1 > size)
-        return len + m + 1;
-    memcpy(buf + len, comment, m + 1);
-    return len + m;
+    r[TRACE_END_NITEMS] = (unsigned char)items;
+    uint32_t size = padded_size(r, p);
+    publish(t, r, size, TRACE_REC_CALL_END);
+    t->at = r + size;
 }

@@ -1,31 +1,29 @@
-/* One call as a trace record: the step in the scenario language (arguments by type tag,
- * handles by symbolic name, output parameters with the values the call wrote) and the
- * trailing `# seq=N tid=T t=SECONDS` comment. */
+/* One call as two binary records (core/trace_format.h) in the calling thread's region:
+ * the start (argument slots, the values behind in/out pointers, the strings), written
+ * before the call is forwarded, and the end (what the call wrote behind its output
+ * pointers, the code). Only copies: names and text are made by the decoder. */
 #ifndef ESH_SHIM_CALL_RECORD_H
 #define ESH_SHIM_CALL_RECORD_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #include "api.h"
+#include "trace_file.h"
 
-#define CALL_RECORD_MAX_PARAMS 12
+/* Works out, once, what each function's records hold, and sets up the per-thread state.
+ * Call before the first record. */
+void call_record_prepare(void);
+/* The shim is being unloaded by FreeLibrary: no thread-exit callback may run after it. */
+void call_record_unload(void);
 
-/* What must be read before the call: values behind in/out pointers (an instance passed to
- * JetInit, a buffer size passed by pointer), which the call may overwrite. */
-typedef struct call_record_before {
-    uint64_t value[CALL_RECORD_MAX_PARAMS];
-    unsigned char readable[CALL_RECORD_MAX_PARAMS];
-} call_record_before;
+/* The calling thread's recording state (made at its first recorded call); NULL when it
+ * cannot record (out of memory). */
+trace_thread *call_record_thread(void);
 
-void call_record_read_before(api_id id, const uintptr_t *slots, call_record_before *before);
-
-/* Formats the record line (ending in "\n") into BUF and returns its length; when the line
- * needs more than SIZE bytes, returns the size needed and BUF holds nothing usable.
- * Handles written by the call are named and bound as a side effect, so call this once per
- * call, with the code the caller got. */
-size_t call_record_format(char *buf, size_t size, api_id id, const uintptr_t *slots,
-                          const call_record_before *before, long code, int unresolved,
-                          long seq, unsigned long tid, double seconds);
+/* Writes the start record of a call of ID; returns 0 when nothing could be written (the
+ * trace is full), else fills *SEQ for call_record_end. */
+int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32_t *seq);
+/* Writes the end record: CODE, and the outputs as the call left them. */
+void call_record_end(trace_thread *t, api_id id, const uintptr_t *slots, uint32_t seq, long code, int unresolved);
 
 #endif

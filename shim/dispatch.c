@@ -1,7 +1,8 @@
 /* Every exported ESENT function lands here with its raw argument slots: forward them to
- * the target's function and, while recording, append one record. Nothing is held while
- * the target runs, so a call made from inside an ESENT callback simply recurses through
- * here and is recorded too (it completes, and so is written, before the outer call). */
+ * the target's function and, while recording, write a start record before and an end
+ * record after. Nothing is held while the target runs, so a call made from inside an
+ * ESENT callback simply recurses through here and is recorded too (its records lie
+ * between the outer call's start and end). */
 #include <windows.h>
 
 #include <stdint.h>
@@ -16,7 +17,6 @@
 static INIT_ONCE init_once = INIT_ONCE_STATIC_INIT;
 static volatile LONG initialized;
 static volatile DWORD initializing_thread;
-static volatile LONG sequence;
 
 static BOOL CALLBACK initialize(PINIT_ONCE once, PVOID parameter, PVOID *context)
 {
@@ -25,6 +25,7 @@ static BOOL CALLBACK initialize(PINIT_ONCE once, PVOID parameter, PVOID *context
     (void)context;
     initializing_thread = GetCurrentThreadId();
     target_load(shim_module());
+    call_record_prepare();
     trace_open();
     initializing_thread = 0;
     InterlockedExchange(&initialized, 1);
@@ -62,34 +63,6 @@ static long forward(FARPROC f, unsigned nslots, const uintptr_t *s)
     return code;
 }
 
-/* Formats and appends the record; kept out of line so the forwarding path's frame stays
- * small (the record's buffers live only while it is written). */
-#ifdef _MSC_VER
-#define SHIM_NOINLINE __declspec(noinline)
-#else
-#define SHIM_NOINLINE __attribute__((noinline))
-#endif
-
-static SHIM_NOINLINE void record(api_id id, const uintptr_t *slots, const call_record_before *before, long code,
-                                 int unresolved, double seconds)
-{
-    char line[12288];
-    long seq = InterlockedIncrement(&sequence);
-    size_t n = call_record_format(line, sizeof line, id, slots, before, code, unresolved, seq,
-                                  (unsigned long)GetCurrentThreadId(), seconds);
-    if (n < sizeof line) {
-        trace_append(line, n);
-        return;
-    }
-    char *big = HeapAlloc(GetProcessHeap(), 0, n + 1);
-    if (big == NULL)
-        return;
-    n = call_record_format(big, n + 1, id, slots, before, code, unresolved, seq, (unsigned long)GetCurrentThreadId(),
-                           seconds);
-    trace_append(big, n);
-    HeapFree(GetProcessHeap(), 0, big);
-}
-
 long shim_dispatch(api_id id, const uintptr_t *slots);
 long shim_dispatch(api_id id, const uintptr_t *slots)
 {
@@ -101,20 +74,15 @@ long shim_dispatch(api_id id, const uintptr_t *slots)
         /* Pass-through: a table look-up and an indirect call. */
         return f != NULL ? forward(f, api_slot_count(fn), slots) : SHIM_UNRESOLVED_CODE;
     }
-    call_record_before before;
-    call_record_read_before(id, slots, &before);
-    double seconds = trace_seconds();
-    DWORD error;
-    long code;
-    if (f != NULL) {
-        code = forward(f, api_slot_count(fn), slots);
-        error = GetLastError();
-    } else {
-        error = GetLastError();
-        code = SHIM_UNRESOLVED_CODE;
+    trace_thread *t = call_record_thread();
+    uint32_t seq;
+    int started = t != NULL && call_record_start(t, id, slots, &seq);
+    long code = f != NULL ? forward(f, api_slot_count(fn), slots) : SHIM_UNRESOLVED_CODE;
+    if (started && trace_recording) {
+        DWORD error = GetLastError();
+        call_record_end(t, id, slots, seq, code, f == NULL);
+        SetLastError(error); /* the host sees the target's last error, not the recorder's */
     }
-    record(id, slots, &before, code, f == NULL, seconds);
-    SetLastError(error); /* the host sees the target's last error, not the recorder's */
     return code;
 }
 

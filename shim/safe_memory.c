@@ -66,10 +66,7 @@ int safe_read(const void *src, void *dst, size_t size)
     return 1;
 }
 
-/* Copies units of UNIT bytes up to the first zero unit or MAX units, region by region.
- * Returns the units copied without the terminator, or -1 if unreadable; *cut is set when
- * no terminator was found within MAX. */
-static long read_units(const unsigned char *src, unsigned char *dst, size_t unit, size_t max, int *cut)
+long safe_read_units(const unsigned char *src, unsigned char *dst, size_t unit, size_t max, int *cut)
 {
     size_t done = 0, run = 0; /* units; bytes left in the current readable run */
     *cut = 0;
@@ -82,7 +79,8 @@ static long read_units(const unsigned char *src, unsigned char *dst, size_t unit
                 return -1;
             run += more;
         }
-        memcpy(dst + done * unit, src + done * unit, unit);
+        for (size_t k = 0; k < unit; k++) /* a byte or two: a loop, not a call into msvcrt */
+            dst[done * unit + k] = src[done * unit + k];
         run -= unit;
         int zero = 1;
         for (size_t k = 0; k < unit; k++)
@@ -100,7 +98,7 @@ int safe_read_string_w(const wchar_t *src, char *out, size_t size)
 {
     wchar_t wide[1024];
     int cut;
-    long n = read_units((const unsigned char *)src, (unsigned char *)wide, sizeof(wchar_t),
+    long n = safe_read_units((const unsigned char *)src, (unsigned char *)wide, sizeof(wchar_t),
                         sizeof wide / sizeof wide[0] - 1, &cut);
     if (size == 0 || n < 0)
         return 0;
@@ -121,7 +119,7 @@ int safe_read_string_a(const char *src, char *out, size_t size)
     char narrow[1024];
     wchar_t wide[1024];
     int cut;
-    long n = read_units((const unsigned char *)src, (unsigned char *)narrow, 1, sizeof narrow - 1, &cut);
+    long n = safe_read_units((const unsigned char *)src, (unsigned char *)narrow, 1, sizeof narrow - 1, &cut);
     if (size == 0 || n < 0)
         return 0;
     /* The A functions take the ANSI code page; the trace is UTF-8. */

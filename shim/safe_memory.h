@@ -12,5 +12,9 @@ int safe_read(const void *src, void *dst, size_t size);
  * the start), 0 when unreadable. */
 int safe_read_string_a(const char *src, char *out, size_t size);
 int safe_read_string_w(const wchar_t *src, char *out, size_t size);
+/* Copies units of UNIT bytes from SRC up to the first zero unit or MAX units. Returns the
+ * units copied without the terminator, or -1 if unreadable; *CUT is set when no terminator
+ * was found within MAX. */
+long safe_read_units(const unsigned char *src, unsigned char *dst, size_t unit, size_t max, int *cut);
 
 #endif

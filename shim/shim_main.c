@@ -4,6 +4,7 @@
 #include <windows.h>
 
 #include "shim_main.h"
+#include "call_record.h"
 #include "trace_file.h"
 
 static HMODULE self;
@@ -24,6 +25,8 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID reserved)
          * recording ends normally. The target stays loaded: FreeLibrary from DllMain is
          * not safe. */
         trace_close(reserved == NULL);
+        if (reserved == NULL)
+            call_record_unload();
     }
     return TRUE;
 }

@@ -47,16 +47,15 @@ CLIENTS = [
 ]
 
 
-def run_client(args, folder, name, client_args, run):
+def run_client(args, folder, name, client_args):
     exe = os.path.join(folder, name + ".exe")
     cmd = ([args.runner] if args.runner else []) + [exe] + [windows_path(args.runner, os.path.join(folder, a))
                                                           for a in client_args]
     env = dict(os.environ)
     env["ESENTSHIM_TARGET"] = windows_path(args.runner, args.esent)
-    # A traces folder per run: under Wine every fresh process may get the same pid, and the
-    # recorder names its file <exe>-<pid> (issue 10, item 6; the recorder's to mend).
-    traces = os.path.join(folder, "traces", "run%d" % run)
-    os.makedirs(traces, exist_ok=True)
+    # One traces folder for every run: each process must get a file of its own (under Wine a
+    # fresh process may get the same pid), so two runs leaving one file is a failure below.
+    traces = os.path.join(folder, "traces")
     env["ESENTSHIM_TRACE"] = windows_path(args.runner, traces) + ("\\" if args.runner else os.sep)
     proc = subprocess.run(cmd, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=120)
@@ -78,21 +77,24 @@ def record(args, name, client_args, runs, outcome, calls):
     shutil.copy(args.shim, os.path.join(folder, "esent.dll"))
     problems = []
     for run in range(runs):
-        status, output = run_client(args, folder, name, client_args, run + 1)
+        status, output = run_client(args, folder, name, client_args)
         if outcome == CRASH:
             if status == 0 or "faults" not in output or "still alive" in output:
                 problems.append("run %d: expected a crash inside ESENT, got exit %d:\n%s" % (run + 1, status, output))
         elif status != outcome:
             problems.append("run %d: exit %d, expected %d:\n%s" % (run + 1, status, outcome, output))
-    traces = sorted(glob.glob(os.path.join(folder, "traces", "run*", "*.trace.scn")))
+    # In the order the runs made them: a trace's name holds a pid and a random part, not a time.
+    traces = sorted(glob.glob(os.path.join(folder, "traces", "*.trace.scn")), key=os.path.getmtime)
     if len(traces) != runs:
         problems.append("%d trace file(s) for %d run(s): %s" % (len(traces), runs, ", ".join(traces)))
     for trace in traces:
         status, output = harness(args, "list", windows_path(args.runner, trace))
         if status != 0:
             problems.append("%s: esent-harness list exit %d:\n%s" % (trace, status, output))
-        with open(trace, encoding="utf-8", errors="replace") as f:
-            text = f.read()
+        # The shim writes a binary trace: its text is what `esent-harness trace` prints.
+        status, text = harness(args, "trace", windows_path(args.runner, trace))
+        if status != 0:
+            problems.append("%s: esent-harness trace exit %d:\n%s" % (trace, status, text))
         for call in calls:
             if call not in text and (runs == 1 or trace == traces[-1]):
                 problems.append("%s: no %s in the trace" % (os.path.basename(trace), call))

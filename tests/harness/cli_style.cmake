@@ -10,9 +10,9 @@ harness_run_test(NAME harness.help EXIT 0 ARGS --help
   STDOUT "^usage: esent-harness COMMAND" "  run \\[OPTIONS\\]" "Exit codes: 0 passed, 1 failed" "\n$" STDERR EMPTY)
 harness_run_test(NAME harness.version EXIT 0 ARGS --version STDOUT "^esent-harness ${PROJECT_VERSION}\n$" STDERR EMPTY)
 harness_run_test(NAME harness.no_command EXIT 2 ARGS
-  STDERR "no command given \\(expected one of run, list, err, diff\\)" STDOUT EMPTY)
+  STDERR "no command given \\(expected one of run, list, err, diff, trace\\)" STDOUT EMPTY)
 harness_run_test(NAME harness.unknown_command EXIT 2 ARGS frobnicate
-  STDERR "unknown command 'frobnicate' \\(expected one of run, list, err, diff\\)" STDOUT EMPTY)
+  STDERR "unknown command 'frobnicate' \\(expected one of run, list, err, diff, trace\\)" STDOUT EMPTY)
 
 # err: a JET_ERR as the unsigned 32-bit number a debugger shows; unknown codes on stderr, exit 2.
 harness_run_test(NAME harness.err_unsigned EXIT 0 ARGS err 0xfffffcdf 4294966495

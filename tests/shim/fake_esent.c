@@ -73,10 +73,13 @@ __declspec(dllexport) long WINAPI JetReadFileInstance(JET_API_PTR instance, JET_
     return 0;
 }
 
-/* Sets a last error the caller must still see after the shim recorded the call. */
+/* Sets a last error the caller must still see after the shim recorded the call. With
+ * FAKE_ESENT_DIE_IN_STOP set, the process dies inside the call (a crash in ESENT). */
 __declspec(dllexport) long WINAPI JetStopBackupInstance(JET_API_PTR instance)
 {
     (void)instance;
+    if (GetEnvironmentVariableA("FAKE_ESENT_DIE_IN_STOP", NULL, 0) > 0)
+        TerminateProcess(GetCurrentProcess(), 3);
     SetLastError(1234);
     return 0;
 }
@@ -125,5 +128,24 @@ __declspec(dllexport) long WINAPI JetEndSession(JET_API_PTR session, unsigned lo
 __declspec(dllexport) long WINAPI JetTerm(JET_API_PTR instance)
 {
     (void)instance;
+    return 0;
+}
+
+/* With JetCreateInstance2A, the core functions `esent-harness run` asks an ESENT for
+ * (harness/run_preflight.c), so a trace recorded against the fake replays against it. */
+__declspec(dllexport) long WINAPI JetTerm2(JET_API_PTR instance, unsigned long grbit)
+{
+    (void)instance;
+    (void)grbit;
+    return 0;
+}
+
+__declspec(dllexport) long WINAPI JetCreateInstance2A(JET_API_PTR *instance, const char *name, const char *display,
+                                                      unsigned long grbit)
+{
+    (void)name;
+    (void)display;
+    (void)grbit;
+    *instance = 0x2222;
     return 0;
 }

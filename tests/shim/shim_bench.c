@@ -4,8 +4,9 @@
  *                                      JetGetSystemParameterA of fake_esent.dll called
  *                                      directly, through the shim with recording off and
  *                                      through the shim recording (to TRACE, by default
- *                                      bench\bench.trace.scn beside the executable); 1 and
- *                                      2 threads
+ *                                      bench\bench.trace.scn beside the executable); 1, 2
+ *                                      and 4 threads; then the decoder's speed on a trace
+ *                                      of CALLS / 5 calls
  *   shim_bench builtin [CALLS] [RUNS]  GetTickCount (a cheap Wine builtin) called CALLS
  *                                      times; ci/bench.sh runs it with and without
  *                                      WINEDEBUG=+relay to price Wine's relay tracer
@@ -19,10 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace_decode.h"
+
 typedef uintptr_t JET_API_PTR;
 typedef long(WINAPI *get_parameter_fn)(JET_API_PTR, JET_API_PTR, unsigned long, JET_API_PTR *, char *, unsigned long);
 
 #define MAX_RUNS 101
+#define MAX_THREADS 4
 
 static double counter_ns;
 
@@ -80,11 +84,11 @@ static DWORD WINAPI run_worker(void *arg)
 /* ns per call of F, per thread, median over RUNS runs of THREADS threads. */
 static double measure(get_parameter_fn f, int threads, long calls, int runs, long *errors)
 {
-    double samples[MAX_RUNS * 2];
+    double samples[MAX_RUNS * MAX_THREADS];
     int n = 0;
     for (int r = 0; r < runs; r++) {
-        worker w[2];
-        HANDLE h[2];
+        worker w[MAX_THREADS];
+        HANDLE h[MAX_THREADS];
         HANDLE start = CreateEventW(NULL, TRUE, FALSE, NULL);
         for (int t = 0; t < threads; t++) {
             w[t].f = f;
@@ -130,6 +134,58 @@ static HMODULE load_shim_copy(const wchar_t *dir, const wchar_t *name, const wch
     return module;
 }
 
+/* Records CALLS calls on one thread through a fresh copy of the shim, unloads it (the
+ * trace is closed) and times the decoder on the file: records (a start and an end per
+ * call) per second, median over RUNS decodings. */
+static int bench_decoder(const wchar_t *dir, long calls, int runs)
+{
+    wchar_t trace[MAX_PATH];
+    _snwprintf(trace, MAX_PATH, L"%ls\\decode.trace.scn", dir);
+    HMODULE shim = load_shim_copy(dir, L"esentshim-bench-decode.dll", trace);
+    get_parameter_fn f = get_parameter(shim);
+    if (f == NULL)
+        return 1;
+    JET_API_PTR value = 0;
+    for (long i = 0; i < calls; i++)
+        f(1, 0, (unsigned long)i, &value, NULL, 0);
+    FreeLibrary(shim);
+    HANDLE file = CreateFileW(trace, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    LARGE_INTEGER size;
+    if (file == INVALID_HANDLE_VALUE || !GetFileSizeEx(file, &size))
+        return 1;
+    unsigned char *data = malloc((size_t)size.QuadPart);
+    DWORD got = 0;
+    int ok = data != NULL && ReadFile(file, data, (DWORD)size.QuadPart, &got, NULL) && got == (DWORD)size.QuadPart;
+    CloseHandle(file);
+    DeleteFileW(trace);
+    double samples[MAX_RUNS];
+    size_t decoded = 0;
+    for (int r = 0; ok && r < runs; r++) {
+        trace_text text;
+        char error[400];
+        double begin = now_ns();
+        if (trace_decode(data, (size_t)size.QuadPart, "bench", &text, error, sizeof error) != 0) {
+            fprintf(stderr, "shim_bench: the trace does not decode: %s\n", error);
+            ok = 0;
+            break;
+        }
+        samples[r] = now_ns() - begin;
+        decoded = text.calls;
+        trace_text_free(&text);
+    }
+    free(data);
+    if (!ok || decoded != (size_t)calls + 1) { /* + the call that loaded the shim */
+        fprintf(stderr, "shim_bench: decoded %lu calls of %ld\n", (unsigned long)decoded, calls + 1);
+        return 1;
+    }
+    double ns = median(samples, runs);
+    printf("decoder: %lu calls (%lu records, %.1f MB) decoded to text in %.1f ms: %.2f million records per second\n",
+           (unsigned long)decoded, (unsigned long)(2 * decoded), (double)size.QuadPart / 1e6, ns / 1e6,
+           2.0 * (double)decoded / (ns / 1e9) / 1e6);
+    printf("machine-readable: decode_records_per_second=%.0f\n", 2.0 * (double)decoded / (ns / 1e9));
+    return 0;
+}
+
 static int bench_shim(long calls, int runs, const char *trace_arg)
 {
     wchar_t target[MAX_PATH], dir[MAX_PATH], trace[MAX_PATH];
@@ -152,32 +208,36 @@ static int bench_shim(long calls, int runs, const char *trace_arg)
         return 2;
     }
     long errors = 0;
-    double ns[3][2];
+    static const int thread_counts[3] = {1, 2, 4};
+    double ns[3][3];
     /* Recording writes ~110 bytes a call: a tenth of the calls keeps the trace small. */
     long recorded_calls = calls / 10 > 0 ? calls / 10 : 1;
     for (int p = 0; p < 3; p++)
-        for (int t = 0; t < 2; t++) {
+        for (int t = 0; t < 3; t++) {
             long n = p == 2 ? recorded_calls : calls;
-            measure(paths[p], t + 1, n / 10 + 1, 1, &errors); /* warm up: first call loads, pages fault in */
-            ns[p][t] = measure(paths[p], t + 1, n, runs, &errors);
+            measure(paths[p], thread_counts[t], n / 10 + 1, 1, &errors); /* warm up: pages fault in */
+            ns[p][t] = measure(paths[p], thread_counts[t], n, runs, &errors);
         }
     printf("shim per-call cost: JetGetSystemParameterA on fake_esent.dll, %ld calls (%ld recorded) x %d runs, "
            "median ns per call per thread\n",
            calls, recorded_calls, runs);
-    printf("%-22s %12s %10s %12s %10s\n", "path", "1 thread", "vs direct", "2 threads", "vs direct");
+    printf("%-22s %10s %10s %10s\n", "path", "1 thread", "2 threads", "4 threads");
     for (int p = 0; p < 3; p++)
-        printf("%-22s %12.1f %9.1fx %12.1f %9.1fx\n", names[p], ns[p][0], ns[p][0] / ns[0][0], ns[p][1],
-               ns[p][1] / ns[0][1]);
-    printf("added by the shim: recording off %.1f ns (1 thread) %.1f ns (2 threads); recording on %.1f ns (1 thread) "
-           "%.1f ns (2 threads)\n",
-           ns[1][0] - ns[0][0], ns[1][1] - ns[0][1], ns[2][0] - ns[0][0], ns[2][1] - ns[0][1]);
-    printf("machine-readable: direct=%.2f off=%.2f on=%.2f direct2=%.2f off2=%.2f on2=%.2f\n", ns[0][0], ns[1][0],
-           ns[2][0], ns[0][1], ns[1][1], ns[2][1]);
+        printf("%-22s %10.1f %10.1f %10.1f\n", names[p], ns[p][0], ns[p][1], ns[p][2]);
+    printf("added by the shim (each thread): recording off %.1f / %.1f / %.1f ns, recording on %.1f / %.1f / %.1f ns "
+           "(1 / 2 / 4 threads)\n",
+           ns[1][0] - ns[0][0], ns[1][1] - ns[0][1], ns[1][2] - ns[0][2], ns[2][0] - ns[0][0], ns[2][1] - ns[0][1],
+           ns[2][2] - ns[0][2]);
+    printf("machine-readable: direct=%.2f off=%.2f on=%.2f direct2=%.2f off2=%.2f on2=%.2f direct4=%.2f off4=%.2f "
+           "on4=%.2f\n",
+           ns[0][0], ns[1][0], ns[2][0], ns[0][1], ns[1][1], ns[2][1], ns[0][2], ns[1][2], ns[2][2]);
     FreeLibrary(on);
     FreeLibrary(off);
-    FreeLibrary(fake);
     if (trace_arg == NULL)
         DeleteFileW(trace);
+    if (bench_decoder(dir, calls / 5 > 0 ? calls / 5 : 1, runs) != 0)
+        errors++;
+    FreeLibrary(fake);
     if (errors != 0) {
         fprintf(stderr, "shim_bench: %ld calls returned a wrong code or output\n", errors);
         return 1;

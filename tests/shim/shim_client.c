@@ -2,7 +2,7 @@
  * MinGW's import library (-lesent), so copied beside the shim renamed esent.dll it calls
  * the shim, which forwards to ESENTSHIM_TARGET (fake_esent.dll). It checks the codes and
  * outputs it gets (the fake's, so the shim forwarded them) and exits with the number of
- * mismatches. Usage: shim_client basic|unresolved|threads|long|model|kill */
+ * mismatches. Usage: shim_client basic|unresolved|threads|long|model|kill|die-in-call */
 #include <windows.h>
 
 #include <stdint.h>
@@ -157,8 +157,15 @@ int main(int argc, char **argv)
         check("JetInit", JetInit(&instance), 0);
         fflush(stdout);
         TerminateProcess(GetCurrentProcess(), 3);
+    } else if (strcmp(mode, "die-in-call") == 0) {
+        /* The process dies inside JetStopBackupInstance (FAKE_ESENT_DIE_IN_STOP). */
+        check("JetCreateInstanceA", JetCreateInstanceA(&instance, "dying"), 0);
+        check("JetInit", JetInit(&instance), 0);
+        fflush(stdout);
+        JetStopBackupInstance(instance);
+        printf("JetStopBackupInstance returned\n");
     } else {
-        printf("usage: shim_client basic|unresolved|threads|long|model|kill\n");
+        printf("usage: shim_client basic|unresolved|threads|long|model|kill|die-in-call\n");
         return 100;
     }
     printf("%d failure(s)\n", failures);

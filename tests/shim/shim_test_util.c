@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "shim_test_util.h"
+#include "trace_decode.h"
 
 void test_path(wchar_t *out, size_t size, const wchar_t *name)
 {
@@ -52,6 +53,20 @@ char *test_read_file(const wchar_t *path)
     if (text != NULL)
         text[size] = '\0';
     CloseHandle(file);
+    if (text != NULL && trace_is_binary(text, size)) {
+        /* A binary trace: its text, as `esent-harness trace` prints it. */
+        trace_text decoded;
+        char error[400];
+        if (trace_decode((const unsigned char *)text, size, "trace", &decoded, error, sizeof error) != 0) {
+            fprintf(stderr, "the trace does not decode: %s\n", error);
+            free(text);
+            return NULL;
+        }
+        free(text);
+        text = decoded.text;
+        decoded.text = NULL;
+        trace_text_free(&decoded);
+    }
     return text;
 }
 

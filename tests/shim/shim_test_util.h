@@ -11,7 +11,8 @@
 void test_path(wchar_t *out, size_t size, const wchar_t *name);
 /* Creates (or empties) the folder test_path(NAME) and returns it in OUT. */
 void test_fresh_dir(wchar_t *out, size_t size, const wchar_t *name);
-/* The whole file as a NUL-terminated string (malloc'ed), NULL if it cannot be read. */
+/* The whole file as a NUL-terminated string (malloc'ed), NULL if it cannot be read; a
+ * binary trace as the text it decodes to. */
 char *test_read_file(const wchar_t *path);
 int test_file_exists(const wchar_t *path);
 /* Sets (VALUE non-NULL) or removes an environment variable for the children to come. */

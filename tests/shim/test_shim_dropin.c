@@ -168,7 +168,9 @@ static void test_recording_off(void **state)
     assert_true(search == INVALID_HANDLE_VALUE);
 }
 
-/* Unset: %TEMP%\esentshim\<exe>-<pid>.trace.scn. A directory: <dir>\<exe>-<pid>.trace.scn. */
+/* Unset: %TEMP%\esentshim\<exe>-<pid>-<unique>.trace.scn. A directory:
+ * <dir>\<exe>-<pid>-<unique>.trace.scn, one file per process even when processes get the
+ * same pid (as every fresh process does under Wine). */
 static void test_default_and_directory(void **state)
 {
     wchar_t dir[MAX_PATH], pattern[MAX_PATH], path[MAX_PATH], traces[MAX_PATH];
@@ -191,12 +193,22 @@ static void test_default_and_directory(void **state)
     CreateDirectoryW(traces, NULL);
     test_setenv(L"ESENTSHIM_TRACE", traces);
     assert_int_equal(test_run(dir, L"shim_client.exe", L"basic"), 0);
+    assert_int_equal(test_run(dir, L"shim_client.exe", L"basic"), 0);
     _snwprintf(pattern, MAX_PATH, L"%ls\\shim_client.exe-*.trace.scn", traces);
     search = FindFirstFileW(pattern, &found);
     assert_true(search != INVALID_HANDLE_VALUE);
+    int files = 0;
+    do {
+        _snwprintf(path, MAX_PATH, L"%ls\\%ls", traces, found.cFileName);
+        text = test_read_file(path);
+        assert_non_null(text);
+        assert_int_equal(test_count_lines(text, "Jet"), 16);
+        free(text);
+        DeleteFileW(path);
+        files++;
+    } while (FindNextFileW(search, &found));
     FindClose(search);
-    _snwprintf(path, MAX_PATH, L"%ls\\%ls", traces, found.cFileName);
-    DeleteFileW(path);
+    assert_int_equal(files, 2);
 }
 
 /* A trace path that cannot be created: one warning, forwarding intact. */
@@ -329,7 +341,7 @@ static void test_threads_whole_lines(void **state)
     free(text);
 }
 
-/* A process killed mid-way: its records are all there, and no `end` line. */
+/* A process killed mid-way: its records are all there, and the text says it did not end. */
 static void test_killed_process(void **state)
 {
     wchar_t dir[MAX_PATH], trace[MAX_PATH];
@@ -340,8 +352,31 @@ static void test_killed_process(void **state)
     assert_non_null(text);
     assert_non_null(strstr(text, "JetCreateInstanceA(&inst1, \"killed\") -> JET_errSuccess (0)   # seq=1 "));
     assert_non_null(strstr(text, "JetInit(&inst1) -> JET_errSuccess (0)   # seq=2 "));
-    assert_int_equal(test_count_lines(text, "end"), 0);
-    assert_parses(text, 2); /* a trace without `end` is still read */
+    assert_non_null(strstr(text, "\n  # the process did not end normally (killed, crashed, or still running): 0 calls"));
+    assert_null(strstr(text, "expect: crash")); /* killed between calls */
+    assert_parses(text, 2);
+    free(text);
+}
+
+/* A process that dies inside an ESENT call: the call is in the trace (its start was
+ * recorded before it was forwarded), last, expecting any code, and the scenario expects
+ * the crash. */
+static void test_died_in_call(void **state)
+{
+    wchar_t dir[MAX_PATH], trace[MAX_PATH];
+    (void)state;
+    deploy_traced(dir, trace, L"dropin-die", L"die");
+    test_setenv(L"FAKE_ESENT_DIE_IN_STOP", L"1");
+    int code = test_run(dir, L"shim_client.exe", L"die-in-call");
+    test_setenv(L"FAKE_ESENT_DIE_IN_STOP", NULL);
+    assert_int_equal(code, 3);
+    char *text = test_read_file(trace);
+    assert_non_null(text);
+    assert_contains(text, "\n  expect: crash\n");
+    assert_contains(text, "JetInit(&inst1) -> JET_errSuccess (0)   # seq=2 ");
+    assert_contains(text, "\n  JetStopBackupInstance($inst1) -> any   # seq=3 ");
+    assert_contains(text, " in flight: the process died in this call\n");
+    assert_parses(text, 3);
     free(text);
 }
 
@@ -417,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_default_target_is_system),
         cmocka_unit_test(test_threads_whole_lines),
         cmocka_unit_test(test_killed_process),
+        cmocka_unit_test(test_died_in_call),
         cmocka_unit_test(test_long_string_cut),
         cmocka_unit_test(test_model_target),
     };

@@ -11,6 +11,8 @@
 #include "esh_test.h"
 #include "scenario.h"
 #include "shim_test_util.h"
+#include "trace_decode.h"
+#include "trace_format.h"
 
 static wchar_t target[MAX_PATH], shim[MAX_PATH];
 
@@ -76,11 +78,13 @@ static char *read_all(const wchar_t *path, size_t *length)
 }
 
 typedef struct checked {
-    size_t records;   /* JetGetSystemParameterA records */
+    size_t records;   /* JetGetSystemParameterA calls that returned */
+    size_t in_flight; /* calls whose start only is in the trace */
     long per_thread[65]; /* records of each thread (1-based) */
     size_t warnings;
     int cut;          /* the reader reported a cut */
-    int has_end;
+    int has_end;      /* the process ended normally */
+    int full;         /* the trace filled up */
 } checked;
 
 /* Parses the trace like the harness and checks every record: its thread's calls in their
@@ -89,7 +93,15 @@ typedef struct checked {
 static void check_trace(const wchar_t *path, int threads, checked *result)
 {
     size_t length;
-    char *text = read_all(path, &length);
+    char *data = read_all(path, &length), error[400];
+    trace_text decoded;
+    if (trace_decode((const unsigned char *)data, length, "trace.scn", &decoded, error, sizeof error) != 0) {
+        fprintf(stderr, "the trace does not decode: %s\n", error);
+        fail();
+    }
+    free(data);
+    char *text = decoded.text;
+    length = decoded.len;
     scn_suite suite;
     scn_error err;
     memset(&suite, 0, sizeof suite);
@@ -120,6 +132,11 @@ static void check_trace(const wchar_t *path, int threads, checked *result)
             fail();
         }
         result->per_thread[thread]++;
+        if (step->expect.alts[0].any) { /* in flight: its outputs were never written */
+            assert_non_null(strstr(step->comment, " in flight"));
+            result->in_flight++;
+            continue;
+        }
         assert_true(step->args[3].has_value);
         assert_int_equal(step->args[3].value, (int64_t)index * 10);
         assert_non_null(step->comment);
@@ -130,12 +147,13 @@ static void check_trace(const wchar_t *path, int threads, checked *result)
         seen[seq] = 1;
         result->records++;
     }
-    result->warnings = suite.nwarnings;
-    result->cut = suite.nwarnings > 0 && strstr(suite.warnings[0], "warning: trace cut after record") != NULL;
-    result->has_end = length >= 5 && strcmp(text + length - 5, "\nend\n") == 0;
+    result->warnings = decoded.nwarnings;
+    result->cut = decoded.nwarnings > 0 && strstr(decoded.warnings[0], "warning: trace cut after record") != NULL;
+    result->has_end = strstr(text, "\n  # the process did not end normally") == NULL;
+    result->full = decoded.nwarnings > 0 && strstr(decoded.warnings[0], "the trace filled up") != NULL;
     free(seen);
     scn_suite_free(&suite);
-    free(text);
+    trace_text_free(&decoded);
 }
 
 static void threads_record_every_call(int threads)
@@ -198,9 +216,60 @@ static void test_killed_while_recording(void **state)
         fprintf(stderr, "%zu records, %lld calls completed before the kill\n", got.records, completed);
         fail();
     }
+    assert_true(got.in_flight <= THREADS);
     assert_false(got.has_end);
     assert_true(got.cut);
     DeleteFileW(trace);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A real trace cut at every byte of its last record (the last one in the file: the rest
+ * of its region is zeros): each cut decodes, keeps every call before it and parses. */
+static void test_cut_at_every_byte(void **state)
+{
+    wchar_t dir[MAX_PATH], trace[MAX_PATH];
+    char error[400];
+    size_t length;
+    (void)state;
+    prepare(dir, MAX_PATH, L"cut", trace);
+    assert_int_equal(run_stress(dir, L"threads 2 300"), 0);
+    unsigned char *data = (unsigned char *)read_all(trace, &length);
+    size_t region = le32(data + TRACE_H_REGION_BYTES), last = 0, last_end = 0;
+    for (size_t base = region; base + region <= length; base += region)
+        for (size_t at = base; at < base + region && le32(data + at) != 0; at += TRACE_REC_SIZE(le32(data + at)))
+            if (at + TRACE_REC_SIZE(le32(data + at)) > last_end) {
+                last = at;
+                last_end = at + TRACE_REC_SIZE(le32(data + at));
+            }
+    assert_true(last > region && TRACE_REC_KIND(le32(data + last)) == TRACE_REC_CALL_END);
+    trace_text whole;
+    assert_int_equal(trace_decode(data, length, "t", &whole, error, sizeof error), 0);
+    assert_int_equal(whole.calls, 600);
+    assert_int_equal(whole.in_flight, 0);
+    for (size_t cut = last; cut <= last_end; cut++) {
+        trace_text text;
+        if (trace_decode(data, cut, "t", &text, error, sizeof error) != 0) {
+            fprintf(stderr, "cut at %zu: %s\n", cut, error);
+            fail();
+        }
+        /* the last call's end is cut off until the record is whole: that call is in flight */
+        assert_int_equal(text.calls, 600);
+        assert_int_equal(text.in_flight, cut < last_end ? 1 : 0);
+        assert_true(text.nwarnings >= 1);
+        scn_suite suite;
+        scn_error err;
+        memset(&suite, 0, sizeof suite);
+        assert_int_equal(scn_parse_text(&suite, "cut.scn", text.text, text.len, &err), 0);
+        assert_int_equal(suite.nscenarios, 1);
+        scn_suite_free(&suite);
+        trace_text_free(&text);
+    }
+    trace_text_free(&whole);
+    free(data);
 }
 
 /* A full disk, as far as the trace goes (ESENTSHIM_TRACE_MAX_BYTES: the tests cannot mount
@@ -212,7 +281,7 @@ static void test_trace_full(void **state)
     checked got;
     (void)state;
     prepare(dir, MAX_PATH, L"full", trace);
-    test_setenv(L"ESENTSHIM_TRACE_MAX_BYTES", L"100000");
+    test_setenv(L"ESENTSHIM_TRACE_MAX_BYTES", L"400000"); /* the header, 2 windows, 3 more regions */
     assert_int_equal(run_stress(dir, L"threads 2 5000"), 0);
     test_setenv(L"ESENTSHIM_TRACE_MAX_BYTES", NULL);
     char *err = read_in(dir, L"stderr.txt");
@@ -222,8 +291,9 @@ static void test_trace_full(void **state)
     free(err);
     check_trace(trace, 2, &got);
     assert_true(got.records > 100 && got.records < 10000);
-    assert_false(got.has_end);
+    assert_true(got.has_end); /* the process ended normally; the trace says it filled up */
     assert_true(got.cut);
+    assert_true(got.full);
 }
 
 /* A target path that names no file: every call answers JET_errFeatureNotAvailable, one
@@ -283,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_eight_threads),
         cmocka_unit_test(test_killed_while_recording),
+        cmocka_unit_test(test_cut_at_every_byte),
         cmocka_unit_test(test_trace_full),
         cmocka_unit_test(test_missing_target),
         cmocka_unit_test(test_planted_esent_ignored),

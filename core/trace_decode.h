@@ -1,0 +1,28 @@
+/* The trace decoder: a binary trace (core/trace_format.h), whole or cut at any byte, as
+ * the scenario text of docs/scenario-language.md "Recordings", with handles by name and
+ * codes and flags by name (the API and JET tables, printed by core/scenario_print.c). */
+#ifndef ESH_TRACE_DECODE_H
+#define ESH_TRACE_DECODE_H
+
+#include <stddef.h>
+
+typedef struct trace_text {
+    char *text;         /* the scenario text, NUL-terminated (malloc'ed) */
+    size_t len;
+    char **warnings;    /* "NAME: warning: ..." (a cut trace) */
+    size_t nwarnings;
+    size_t calls;       /* calls in the text, completed and in flight */
+    size_t in_flight;   /* calls that started and never returned (the process died in them) */
+} trace_text;
+
+/* Whether DATA starts with the binary trace's magic. */
+int trace_is_binary(const void *data, size_t len);
+
+/* Decodes DATA (LEN bytes; NAME names it in warnings) into OUT. Returns 0, or -1 for a
+ * trace that is damaged rather than cut (an unknown version, a record that cannot be
+ * one), with "trace byte OFFSET: WHAT" in ERROR (the caller names the file). */
+int trace_decode(const unsigned char *data, size_t len, const char *name, trace_text *out, char *error,
+                 size_t error_size);
+void trace_text_free(trace_text *t);
+
+#endif
