@@ -636,6 +636,32 @@ typedef struct call_view {
     int done; /* returned (else in flight) */
 } call_view;
 
+#define LOWEST_USER_ADDRESS 0x10000u
+
+/* Whether the slot of P holds an address: everything but a handle or number passed in. */
+static int passed_by_pointer(const api_param *p)
+{
+    switch (p->kind) {
+    case API_KIND_STR_A:
+    case API_KIND_STR_W:
+    case API_KIND_BUF:
+    case API_KIND_PTR:
+    case API_KIND_STRUCT:
+    case API_KIND_CALLBACK:
+        return 1;
+    case API_KIND_GRBIT:
+    case API_KIND_PARAMID:
+    case API_KIND_ULONG:
+    case API_KIND_LONG:
+    case API_KIND_U64:
+    case API_KIND_I64:
+    case API_KIND_API_PTR:
+        return p->dir != API_DIR_IN;
+    default:
+        return trace_handle_prefix(p->kind) != NULL && p->dir != API_DIR_IN;
+    }
+}
+
 static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, const call_view *v, unsigned i)
 {
     const api_param *p = &v->params[i];
@@ -646,6 +672,13 @@ static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, c
     memset(arg, 0, sizeof *arg);
     arg->kind = SCN_ARG_NULL;
 
+    /* Windows maps nothing below 64 KB (its lowest user address), so a pointer there is one
+     * every access through faults, whatever the call did: it replays as one, and a call that
+     * died writing through it dies again at the same step. */
+    if (raw != 0 && raw < LOWEST_USER_ADDRESS && passed_by_pointer(p)) {
+        arg->kind = SCN_ARG_INVALID;
+        return;
+    }
     if (trace_handle_prefix(p->kind) != NULL && p->dir == API_DIR_IN) {
         value = in_value(d, p, v->slots, v->first[i]);
         if ((value != 0 || is_32bit_handle(p->kind)) && trace_handle_find(h, p->kind, value, name, sizeof name) &&

@@ -204,6 +204,32 @@ static void test_in_flight(void **state)
     free(t.p);
 }
 
+/* A pointer below 64 KB (nothing is ever mapped there on Windows) prints as invalid, so
+ * a call that died writing through one replays dying: the crash stays at its step. */
+static void test_low_pointer_in_flight(void **state)
+{
+    (void)state;
+    tb_trace t;
+    tb_thread th = {.serial = 1, .tid = 9};
+    trace_text out;
+    tb_begin(&t, TRACE_REGION_BYTES, 4, prelude);
+    create_instance(&t, &th, "x", 0x20, 1);
+    /* JetReadFileInstance(inst, hf, buffer, 8192, (unsigned long *)0x10): never returned */
+    uint64_t slots[5] = {0x20, 0, 0x500000, 8192, 0x10};
+    tb_start(&t, &th, API_ID_JetReadFileInstance, slots, 5, at_us(2), NULL);
+    /* the same call with a real pointer, also in flight on another thread: &pcbActual */
+    tb_thread other = {.serial = 2, .tid = 11};
+    uint64_t good[5] = {0x20, 0, 0x500000, 8192, 0x7ffe1000};
+    tb_start(&t, &other, API_ID_JetReadFileInstance, good, 5, at_us(3), NULL);
+    char *text = decode_ok(&t, t.len, &out);
+    if (!strstr(text, "JetReadFileInstance($inst1, null, buf(8192, page), 8192, invalid) -> any"))
+        fail_msg("%s", text);
+    assert_non_null(strstr(text, "JetReadFileInstance($inst1, null, buf(8192, page), 8192, &pcbActual) -> any"));
+    parses(text);
+    trace_text_free(&out);
+    free(t.p);
+}
+
 /* A W string arrives as UTF-16 and prints as UTF-8; an x86 trace's 64-bit argument takes
  * two slots; an unreadable pointer prints as invalid. */
 static void test_strings_and_x86(void **state)
@@ -219,7 +245,7 @@ static void test_strings_and_x86(void **state)
     memset(&after, 0, sizeof after);
     static const unsigned char wide[] = {'d', 0, 0xe9, 0, 0x3d, 0xd8, 0x00, 0xde}; /* "dé😀" */
     tb_item(&in, 1, TRACE_ITEM_UTF16, wide, sizeof wide);
-    uint64_t slots[5] = {0x20, 0x1000, 0x2000, 0x3000, 0x3004};
+    uint64_t slots[5] = {0x20, 0x101000, 0x102000, 0x103000, 0x103004};
     uint32_t seq = tb_start(&t, &th, API_ID_JetOpenFileInstanceW, slots, 5, at_us(2), &in);
     tb_item_value(&after, 2, 0x55);
     tb_item_value(&after, 3, 12345);
@@ -227,7 +253,7 @@ static void test_strings_and_x86(void **state)
     tb_end(&t, &th, API_ID_JetOpenFileInstanceW, seq, 0, at_us(3), &after);
     memset(&in, 0, sizeof in);
     tb_item(&in, 1, TRACE_ITEM_UTF8, "f", 1);
-    uint64_t section[9] = {0x20, 0x1000, 0x2000, 2, 3, 0x89abcdef, 0x1, 0, 0x3008};
+    uint64_t section[9] = {0x20, 0x101000, 0x102000, 2, 3, 0x89abcdef, 0x1, 0, 0x103008};
     seq = tb_start(&t, &th, API_ID_JetOpenFileSectionInstanceA, section, 9, at_us(4), &in);
     memset(&after, 0, sizeof after);
     tb_item_value(&after, 2, 0x56);
@@ -315,7 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_thread),     cmocka_unit_test(test_two_threads),
-        cmocka_unit_test(test_in_flight),      cmocka_unit_test(test_strings_and_x86),
+        cmocka_unit_test(test_in_flight),      cmocka_unit_test(test_low_pointer_in_flight),      cmocka_unit_test(test_strings_and_x86),
         cmocka_unit_test(test_region_handed_over),
         cmocka_unit_test(test_cut_everywhere), cmocka_unit_test(test_damaged),
     };

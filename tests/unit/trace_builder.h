@@ -75,7 +75,7 @@ static void tb_begin(tb_trace *t, uint32_t region_bytes, uint32_t pointer_bytes,
      * small header still holds the list. */
     static const api_id used[] = {API_ID_JetCreateInstanceA, API_ID_JetInit, API_ID_JetStopBackupInstance,
                                   API_ID_JetGetSystemParameterA, API_ID_JetOpenFileInstanceW,
-                                  API_ID_JetOpenFileSectionInstanceA};
+                                  API_ID_JetOpenFileSectionInstanceA, API_ID_JetReadFileInstance};
     size_t names_at = at;
     for (int id = 0; id < API_COUNT; id++) {
         const char *name = "";
