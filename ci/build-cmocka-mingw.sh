@@ -18,11 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/lists/partial" "$work/src"
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
-# The archive the system already uses (deb822 URIs: or one-line deb entries), else Debian's.
-mirror=$( (grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}';
-           grep -hE '^deb ' /etc/apt/sources.list 2>/dev/null | awk '{print $2}') |
-          grep -E '/debian/?$' | head -n1 || true)
-[ -n "$mirror" ] || mirror="http://deb.debian.org/debian"
+mirror=$("$here/debian-mirror.sh")
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 signed=""
 [ -f "$keyring" ] && signed="[signed-by=$keyring] "
