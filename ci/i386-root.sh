@@ -48,8 +48,30 @@ mount_all() {
     done
 }
 
+# Wine for the x86 tests; libwine-dev for Wine's i386 import libraries (the clang-cl-x86 link).
+packages="wine wine32 libwine-dev"
+
+install_packages() {
+    $sudo mount -t proc proc "$root/proc"
+    $sudo mount --bind /dev "$root/dev"
+    trap umount_all EXIT
+    $sudo chroot "$root" apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo chroot "$root" apt-get install -y -qq -o Dpkg::Use-Pty=0 --no-install-recommends $packages >/dev/null
+    $sudo chroot "$root" apt-get clean
+    umount_all
+    trap - EXIT
+    [ -x "$root/usr/lib/wine/wine" ] || { echo "i386-root: wine32 did not install in $root" >&2; exit 1; }
+    echo "$packages" | $sudo tee "$ready" >/dev/null
+}
+
 create() {
-    [ -e "$ready" ] && return 0
+    [ -e "$ready" ] && [ "$(cat "$ready")" = "$packages" ] && return 0
+    if [ -e "$ready" ]; then
+        echo "i386-root: installing $packages in $root"
+        install_packages
+        return 0
+    fi
     # A half-made root (an interrupted run) is made again; never delete through a live mount.
     umount_all
     if [ -n "$(mounts_under_root)" ]; then
@@ -66,17 +88,8 @@ create() {
         { tail -n 20 "$deps/i386-debootstrap.log" >&2; exit 1; }
     echo "i386-root: debootstrap took $((SECONDS - t0)) s"
     t0=$SECONDS
-    $sudo mount -t proc proc "$root/proc"
-    $sudo mount --bind /dev "$root/dev"
-    trap umount_all EXIT
-    $sudo chroot "$root" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo chroot "$root" apt-get install -y -qq --no-install-recommends wine wine32 >/dev/null
-    $sudo chroot "$root" apt-get clean
-    umount_all
-    trap - EXIT
-    [ -x "$root/usr/lib/wine/wine" ] || { echo "i386-root: wine32 did not install in $root" >&2; exit 1; }
-    $sudo touch "$ready"
-    echo "i386-root: wine32 installed in $((SECONDS - t0)) s ($(du -sh "$root" | cut -f1))"
+    install_packages
+    echo "i386-root: $packages installed in $((SECONDS - t0)) s ($(du -sh "$root" | cut -f1))"
 }
 
 case ${1:-} in

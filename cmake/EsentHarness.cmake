@@ -31,6 +31,12 @@ if(WIN32)
 endif()
 # ESH_ARCH is the export ABI (exports-<arch>.def): x86 (stdcall, Name@N twins) or x64 (arm64
 # too). ESH_PROCESS_ARCH is what the host facts report for this build's processes.
+# clang-cl linked against Wine's libraries: what MSVC's static CRT would add (cmake/clang-cl-common.cmake).
+if(ESH_WINE_CRT_SUPPORT)
+  add_library(esh_wine_crt STATIC ${CMAKE_CURRENT_LIST_DIR}/clang-cl-wine-crt.c)
+  link_libraries(esh_wine_crt)
+endif()
+
 if(CMAKE_SIZEOF_VOID_P EQUAL 8)
   set(ESH_ARCH x64)
 else()
@@ -114,7 +120,7 @@ function(esh_test)
 endfunction()
 
 # cmocka: the system package natively; for MinGW the cross-built static library from
-# ci/build-cmocka-mingw.sh (its installed config names a DLL that does not exist, so the
+# ci/build-cmocka-cross.sh (its installed config names a DLL that does not exist, so the
 # header and the static library are found directly).
 function(esh_find_cmocka)
   if(TARGET esh_cmocka)
