@@ -47,6 +47,8 @@ if(ESH_WINE_PE_LIBS AND EXISTS ${ESH_WINE_PE_LIBS}/libkernel32.a)
   if(NOT EXISTS ${_sdk_lib}/esent.lib)
     file(CREATE_LINK /usr/${ESH_MINGW_TRIPLET}/lib/libesent.a ${_sdk_lib}/esent.lib SYMBOLIC)
   endif()
+  # The export-table check (tests/shim/check_exports.py) reads objdump -p's format.
+  set(CMAKE_OBJDUMP /usr/bin/${ESH_MINGW_TRIPLET}-objdump)
   set(_link "/libpath:${_sdk_lib} /nodefaultlib ${ESH_CLANG_LINK_FLAGS}")
   # The pieces of MSVC's static CRT Wine lacks (_fltused, TLS support): EsentHarness.cmake
   # links every target with cmake/clang-cl-wine-crt.c.

@@ -7,7 +7,8 @@ if(DEFINED ENV{ESH_DEPS})
 else()
   set(ESH_WINE_PE_LIBS /opt/esent-harness-deps/i386-root/usr/lib/i386-linux-gnu/wine/i386-windows)
 endif()
-# Wine's import libraries are made by GNU tools, without SAFESEH tables.
-set(ESH_CLANG_LINK_FLAGS /safeseh:no)
+# Wine's import libraries are made by GNU tools, without SAFESEH tables. ntdll.lib: the x86
+# compiler helpers (_chkstk, _aulldiv ...), which ntdll exports as on Windows.
+set(ESH_CLANG_LINK_FLAGS "/safeseh:no ntdll.lib")
 set(ESH_MINGW_TRIPLET i686-w64-mingw32)
 include(${CMAKE_CURRENT_LIST_DIR}/clang-cl-common.cmake)

@@ -5,12 +5,17 @@
  * _fltused: referenced by every object that uses floating point; only its presence matters.
  * TLS: __declspec(thread) variables (harness/run_child.c, cmocka) are placed between the
  * .tls and .tls$ZZZ sections; the linker points the image's TLS directory at _tls_used,
- * and the loader stores the module's TLS slot in _tls_index. */
+ * and the loader stores the module's TLS slot in _tls_index. On x86 compiled code also finds
+ * the thread's TLS array through the absolute symbol _tls_array: its offset in the TEB (0x2c). */
 #include <windows.h>
 
 int _fltused = 1;
 
 ULONG _tls_index = 0;
+
+#ifdef _M_IX86
+__asm__(".globl __tls_array\n.set __tls_array, 0x2c");
+#endif
 
 #pragma data_seg(".tls")
 char _tls_start = 0;
