@@ -31,12 +31,6 @@ if(WIN32)
 endif()
 # ESH_ARCH is the export ABI (exports-<arch>.def): x86 (stdcall, Name@N twins) or x64 (arm64
 # too). ESH_PROCESS_ARCH is what the host facts report for this build's processes.
-# clang-cl linked against Wine's libraries: what MSVC's static CRT would add (cmake/clang-cl-common.cmake).
-if(ESH_WINE_CRT_SUPPORT)
-  add_library(esh_wine_crt STATIC ${CMAKE_CURRENT_LIST_DIR}/clang-cl-wine-crt.c)
-  link_libraries(esh_wine_crt)
-endif()
-
 if(CMAKE_SIZEOF_VOID_P EQUAL 8)
   set(ESH_ARCH x64)
 else()
@@ -48,12 +42,24 @@ else()
   set(ESH_PROCESS_ARCH ${ESH_ARCH})
 endif()
 
+# A toolchain without import libraries (clang-cl arm64 here) compiles and archives only:
+# ci/run-tests.sh reads this to build objects and static libraries, not the binaries.
+set(ESH_COMPILE_ONLY "${ESH_COMPILE_ONLY}" CACHE INTERNAL "Build objects and static libraries only")
+# clang-cl linked against Wine's libraries: what MSVC's static CRT would add (cmake/clang-cl-common.cmake).
+if(ESH_WINE_CRT_SUPPORT)
+  add_library(esh_wine_crt STATIC ${CMAKE_CURRENT_LIST_DIR}/clang-cl-wine-crt.c)
+  link_libraries(esh_wine_crt)
+endif()
+
 # ---- Wine, when cross-compiling from Linux ---------------------------------------------
 # One prefix under the build tree, shared by both arches; never ~/.wine.
 if(CMAKE_CROSSCOMPILING AND WIN32)
   set(ESH_WINEPREFIX "${CMAKE_SOURCE_DIR}/build/wineprefix" CACHE PATH "Wine prefix for the tests")
   set(ESH_SKIP_REASON "")
-  if(ESH_ARCH STREQUAL "x64")
+  if(ESH_PROCESS_ARCH STREQUAL "arm64")
+    set(ESH_WINE "")
+    set(ESH_SKIP_REASON "no arm64 Wine on this host; arm64 builds are compiled, not run, here")
+  elseif(ESH_ARCH STREQUAL "x64")
     find_program(ESH_WINE NAMES wine64 PATHS /usr/lib/wine NO_DEFAULT_PATH)
     if(NOT ESH_WINE)
       find_program(ESH_WINE NAMES wine64 wine)

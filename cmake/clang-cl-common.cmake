@@ -60,6 +60,7 @@ else()
   # No import libraries for this arch here: compile and archive only (see docs/windows-builds.md).
   set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
   set(ESH_COMPILE_ONLY ON)
+  set(CMAKE_EXPORT_COMPILE_COMMANDS ON) # ci/compile-only.py compiles from it
 endif()
 
 set(ESH_CMOCKA_PREFIX /opt/esent-harness-deps/${ESH_CLANG_TARGET})
