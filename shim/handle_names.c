@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "cpu_arch.h"
 #include "handle_names.h"
 
 typedef struct handle_entry {
@@ -30,7 +31,7 @@ static volatile LONG table_sequence;
 
 /* Keeps the compiler (and, on weakly ordered CPUs, the processor) from moving the reads
  * of the table across the reads of table_sequence. x86 and x64 keep loads in order. */
-#if defined(_M_ARM64) || defined(__aarch64__) || defined(_M_ARM) || defined(__arm__)
+#if !ESH_CPU_LOADS_ACQUIRE(ESH_CPU_THIS)
 #define READ_FENCE() MemoryBarrier()
 #elif defined(_MSC_VER)
 #define READ_FENCE() _ReadWriteBarrier()

@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "cpu_arch.h"
 #include "host.h"
 #include "shim_warn.h"
 #include "target.h"
@@ -316,7 +317,7 @@ static char *chunk_view(LONG64 index)
      * recording threads on every record. Published with a full barrier; x86 and x64 loads
      * are acquire loads, other CPUs get a barrier. */
     char *view = chunk_views[index];
-#if !(defined(_M_X64) || defined(_M_IX86) || defined(__x86_64__) || defined(__i386__))
+#if !ESH_CPU_LOADS_ACQUIRE(ESH_CPU_THIS)
     MemoryBarrier();
 #endif
     if (view != NULL)

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "cpu_arch.h"
 #include "host.h"
 #include "scenario.h"
 
@@ -84,6 +85,29 @@ static void test_host_facts(void **state)
 #endif
 }
 
+/* The arch table for every processor, whichever one runs the test: arm64's name and its
+ * barriers (the shim's lock-free readers) are checked on x64 and x86 hosts too. */
+static void test_cpu_table(void **state)
+{
+    (void)state;
+    assert_string_equal(esh_cpu_name(ESH_CPU_ARM64), "arm64");
+    assert_string_equal(esh_cpu_name(ESH_CPU_X64), "x64");
+    assert_string_equal(esh_cpu_name(ESH_CPU_X86), "x86");
+    assert_string_equal(esh_cpu_name(ESH_CPU_OTHER), "unknown");
+    /* Weakly ordered arm64, and any processor not known to be x86/x64, reads with barriers. */
+    assert_false(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_ARM64));
+    assert_false(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_OTHER));
+    assert_true(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_X64));
+    assert_true(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_X86));
+    /* This build's processor is one of the table's, and 64-bit ones have 8-byte pointers. */
+    int cpu = ESH_CPU_THIS;
+    assert_true(cpu == ESH_CPU_X86 || cpu == ESH_CPU_X64 || cpu == ESH_CPU_ARM64 || cpu == ESH_CPU_OTHER);
+    if (cpu == ESH_CPU_X64 || cpu == ESH_CPU_ARM64)
+        assert_int_equal(sizeof(void *), 8);
+    if (cpu == ESH_CPU_X86)
+        assert_int_equal(sizeof(void *), 4);
+}
+
 static void test_dll_facts(void **state)
 {
     (void)state;
@@ -117,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_release_mapping),
         cmocka_unit_test(test_host_facts),
+        cmocka_unit_test(test_cpu_table),
         cmocka_unit_test(test_dll_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
