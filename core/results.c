@@ -385,6 +385,14 @@ static int read_line(reader *r, res_file *file, const char *s, size_t len, int i
     return rc;
 }
 
+static int has_summary(const res_file *file)
+{
+    for (size_t i = 0; i < file->nfacts; i++)
+        if (strcmp(file->facts[i].section, "summary") == 0)
+            return 1;
+    return 0;
+}
+
 int res_read_text(res_file *file, const char *name, const char *text, size_t len, char *err, size_t errsize)
 {
     reader r = {name ? name : "<text>", 0, err, errsize};
@@ -419,6 +427,14 @@ int res_read_text(res_file *file, const char *name, const char *text, size_t len
     if (!seen_marker) {
         r.line++;
         read_fail(&r, 1, "empty file: expected the line '" RESULTS_MARKER "<TAB>" RESULTS_VERSION "'");
+        res_free(file);
+        return -1;
+    }
+    /* The writer ends every file with its summary: without one the file was cut short, and
+     * the steps it lacks must not read as steps that never ran. */
+    if (!has_summary(file)) {
+        r.line++;
+        read_fail(&r, 1, "no summary line: the file was cut short (expected a last record 'summary passed N ...')");
         res_free(file);
         return -1;
     }

@@ -52,9 +52,11 @@ void rdiff_host_label(const res_file *file, char *buf, size_t size)
     const char *version = fact_or(file, "esent", "version", "unknown version");
     const char *path = fact_or(file, "esent", "path", "?");
     const char *wine = fact_or(file, "host", "wine", NULL);
-    char under[64] = "";
-    if (wine)
-        snprintf(under, sizeof under, " under Wine %s", wine);
+    const char *shim = fact_or(file, "harness", "shim", NULL);
+    char under[96] = "";
+    /* A run through the shim says so: its calls went through the recorder first. */
+    snprintf(under, sizeof under, "%s%s%s", wine ? " under Wine " : "", wine ? wine : "",
+             shim ? ", through esentshim.dll" : "");
     switch (rdiff_host_kind(file)) {
     case RDIFF_MODEL:
         /* Never named like a Windows host: the model is not a Windows result. */
@@ -92,7 +94,7 @@ static int entry_compare(const void *a, const void *b)
     return 0;
 }
 
-static int same_outcome(const res_step *a, const res_step *b)
+int rdiff_same_outcome(const res_step *a, const res_step *b)
 {
     return a->actual == b->actual && strcmp(a->function, b->function) == 0 && strcmp(a->branch, b->branch) == 0;
 }
@@ -110,7 +112,9 @@ static void count_scenarios(rdiff_host *host)
 {
     for (size_t i = 0; i < host->file->nscenarios; i++) {
         const char *status = host->file->scenarios[i].status;
-        if (strcmp(status, "pass") == 0 || strcmp(status, "racy-pass") == 0)
+        if (strncmp(status, "racy", 4) == 0)
+            host->racy++;
+        else if (strcmp(status, "pass") == 0)
             host->passed++;
         else if (strcmp(status, "skip") == 0)
             host->skipped++;
@@ -184,21 +188,26 @@ int rdiff_build_flags(rdiff *d, const res_file *files, size_t nfiles, unsigned f
         for (size_t h = 0; h < nfiles; h++) {
             if (!cells[h])
                 everywhere = 0;
-            if (!cells[h] || !same_outcome(cells[h], first))
+            if (!cells[h] || !rdiff_same_outcome(cells[h], first))
                 differs = 1;
         }
         if (!everywhere && (flags & RDIFF_COMMON_ONLY)) {
             d->uncompared++;
             free(cells);
-        } else if (differs) {
+        } else if (differs || (flags & RDIFF_ALL_ROWS)) {
             rdiff_row *row = &d->rows[d->nrows++];
             row->scenario = entries[i].step->scenario;
             row->index = entries[i].index;
             row->cells = cells;
+            row->differs = differs;
             for (size_t h = 0; h < nfiles; h++)
                 if (scenario_is_racy(&files[h], row->scenario))
                     row->racy = 1;
-            if (row->racy)
+            if (differs)
+                d->ndiffering++;
+            else
+                d->identical++;
+            if (differs && row->racy)
                 d->nracy++;
         } else {
             d->identical++;
@@ -227,6 +236,11 @@ void rdiff_free(rdiff *d)
     memset(d, 0, sizeof *d);
 }
 
+int rdiff_hosts_differ(const rdiff *d)
+{
+    return d->ndiffering > d->nracy;
+}
+
 const char *rdiff_cell_text(const res_step *step, char *buf, size_t size)
 {
     char number[24];
@@ -241,7 +255,7 @@ const char *rdiff_cell_text(const res_step *step, char *buf, size_t size)
 }
 
 /* The step a row stands for, as it appears in the first host that ran it. */
-static const res_step *row_step(const rdiff *d, const rdiff_row *row)
+const res_step *rdiff_row_step(const rdiff *d, const rdiff_row *row)
 {
     for (size_t h = 0; h < d->nhosts; h++)
         if (row->cells[h])
@@ -249,7 +263,7 @@ static const res_step *row_step(const rdiff *d, const rdiff_row *row)
     return NULL;
 }
 
-static const char *kind_note(rdiff_kind kind)
+const char *rdiff_kind_note(rdiff_kind kind)
 {
     switch (kind) {
     case RDIFF_MODEL: return "REFERENCE MODEL, not a Windows result";
@@ -262,7 +276,7 @@ static const char *kind_note(rdiff_kind kind)
 /* "2 steps differ", plus the rows of racy scenarios, which are not host differences. */
 static const char *heading(const rdiff *d, char *buf, size_t size)
 {
-    size_t n = d->nrows - d->nracy;
+    size_t n = d->ndiffering - d->nracy;
     int used = snprintf(buf, size, "%lu step%s", (unsigned long)n, n == 1 ? " differs" : "s differ");
     if (d->nracy && used > 0 && (size_t)used < size)
         snprintf(buf + used, size - (size_t)used, ", and %lu in racy scenarios (may differ from run to run)",
@@ -273,14 +287,14 @@ static const char *heading(const rdiff *d, char *buf, size_t size)
 /* "SCENARIO #INDEX FUNCTION", marked when the scenario is racy. */
 static const char *row_title(const rdiff *d, const rdiff_row *row, char *buf, size_t size)
 {
-    const res_step *step = row_step(d, row);
+    const res_step *step = rdiff_row_step(d, row);
     snprintf(buf, size, "%s #%d %s%s", row->scenario, row->index, step ? step->function : "?",
              row->racy ? " (racy)" : "");
     return buf;
 }
 
 /* Branch labels each host followed, "docs 2, source 3", or "" when none. */
-static void branch_summary(const res_file *file, char *buf, size_t size)
+void rdiff_branch_summary(const res_file *file, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -311,11 +325,12 @@ void rdiff_write_text(FILE *out, const rdiff *d)
     fprintf(out, "hosts:\n");
     for (size_t h = 0; h < d->nhosts; h++) {
         const rdiff_host *host = &d->hosts[h];
-        const char *note = kind_note(host->kind);
+        const char *note = rdiff_kind_note(host->kind);
         fprintf(out, "  [%lu] %s%s%s%s\n", (unsigned long)(h + 1), host->label, note ? "  ** " : "", note ? note : "", note ? " **" : "");
-        fprintf(out, "      %s: scenarios %lu passed, %lu failed, %lu skipped\n", host->file->path ? host->file->path : "?",
-                (unsigned long)host->passed, (unsigned long)host->failed, (unsigned long)host->skipped);
-        branch_summary(host->file, branches, sizeof branches);
+        fprintf(out, "      %s: scenarios %lu passed, %lu failed, %lu skipped, %lu racy\n",
+                host->file->path ? host->file->path : "?", (unsigned long)host->passed, (unsigned long)host->failed,
+                (unsigned long)host->skipped, (unsigned long)host->racy);
+        rdiff_branch_summary(host->file, branches, sizeof branches);
         if (branches[0])
             fprintf(out, "      branches followed: %s\n", branches);
     }
@@ -380,7 +395,7 @@ void rdiff_write_markdown(FILE *out, const rdiff *d)
     fprintf(out, "### ESENT across hosts\n\n| # | host | scenarios | branches followed |\n|---|---|---|---|\n");
     for (size_t h = 0; h < d->nhosts; h++) {
         const rdiff_host *host = &d->hosts[h];
-        const char *note = kind_note(host->kind);
+        const char *note = rdiff_kind_note(host->kind);
         fprintf(out, "| %lu | ", (unsigned long)(h + 1));
         md_put(out, host->label);
         if (note) {
@@ -388,9 +403,9 @@ void rdiff_write_markdown(FILE *out, const rdiff *d)
             md_put(out, note);
             fputs(")**", out);
         }
-        branch_summary(host->file, branches, sizeof branches);
-        fprintf(out, " | %lu passed, %lu failed, %lu skipped | ", (unsigned long)host->passed,
-                (unsigned long)host->failed, (unsigned long)host->skipped);
+        rdiff_branch_summary(host->file, branches, sizeof branches);
+        fprintf(out, " | %lu passed, %lu failed, %lu skipped, %lu racy | ", (unsigned long)host->passed,
+                (unsigned long)host->failed, (unsigned long)host->skipped, (unsigned long)host->racy);
         md_put(out, branches[0] ? branches : "-");
         fputs(" |\n", out);
     }
@@ -410,7 +425,7 @@ void rdiff_write_markdown(FILE *out, const rdiff *d)
         fputs("---|", out);
     fputs("\n", out);
     for (size_t r = 0; r < d->nrows; r++) {
-        const res_step *step = row_step(d, &d->rows[r]);
+        const res_step *step = rdiff_row_step(d, &d->rows[r]);
         fputs("| ", out);
         md_put(out, d->rows[r].scenario);
         fprintf(out, " #%d%s | ", d->rows[r].index, d->rows[r].racy ? " (racy)" : "");

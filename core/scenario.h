@@ -135,6 +135,8 @@ void scn_error_format(const scn_error *err, char *buf, size_t size);
 size_t scn_format_call(char *buf, size_t size, const scn_step *step);
 size_t scn_format_arg(char *buf, size_t size, const scn_arg *arg);
 size_t scn_format_expect(char *buf, size_t size, const scn_expect *expect);
+/* An alternative's version gates as written after `@` (`ws2003..ws2008,build>=9200`); "" for none. */
+size_t scn_format_versions(char *buf, size_t size, const scn_alternative *alt);
 /* Whether the host (release index, build; release -1 when unknown) accepts CODE; sets
  * *matched to the alternative that matched (NULL if none). */
 int scn_expect_matches(const scn_expect *expect, int release, uint32_t build, jet_err code,

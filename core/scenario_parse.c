@@ -338,7 +338,7 @@ static int parse_evidence(scn_cursor *c, scn_evidence *ev)
         c->p++;
     if (c->p == s)
         return scn_lex_fail(c, 0, "evidence: %s needs a %s before the quote", ev->kind,
-                            ev->kind[0] == 'd' ? "file name" : "citation (B:2702-2709)");
+                            ev->kind[0] == 'd' ? "file name" : "citation (dev/ese/src/ese/backup.cxx:2702-2709)");
     ev->where = esh_xstrndup(s, (size_t)(c->p - s));
     scn_lex_skip_ws(c);
     if (c->p >= c->end || *c->p != '"')

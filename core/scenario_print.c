@@ -246,6 +246,17 @@ size_t scn_format_expect(char *buf, size_t size, const scn_expect *expect)
     return finish(&o);
 }
 
+size_t scn_format_versions(char *buf, size_t size, const scn_alternative *alt)
+{
+    out o = {buf, size, 0};
+    for (size_t k = 0; k < alt->nversions; k++) {
+        if (k)
+            put_str(&o, ",");
+        put_version(&o, &alt->versions[k]);
+    }
+    return finish(&o);
+}
+
 size_t scn_format_call(char *buf, size_t size, const scn_step *step)
 {
     out o = {buf, size, 0};

@@ -10,24 +10,27 @@
 #include "run.h"
 #include "win_text.h"
 
-static int usage(void)
+static void usage(FILE *out)
 {
-    fprintf(stderr,
+    fprintf(out,
             "usage: esent-harness run [options] [FILE|DIR]...\n"
             "  (no FILE|DIR: the scenarios folder beside the exe, else the source tree's)\n"
-            "  --esent PATH       the DLL to test (default %%SystemRoot%%\\System32\\esent.dll)\n"
+            "  --esent PATH       the DLL to test (default %%SystemRoot%%\\System32\\esent.dll; under Wine,\n"
+            "                     whose esent.dll is stubs, name the reference model esentmodel.dll)\n"
             "  --shim             call through esentshim.dll (beside the exe), keeping each scenario's trace\n"
             "  --traces DIR       where --shim writes <scenario>.trace.scn (default: the kept working directory)\n"
             "  --results FILE     write the results file (docs/results-format.md)\n"
             "  --junit FILE       write JUnit XML (cmocka's XML output)\n"
             "  --filter PATTERN   only scenarios whose name contains PATTERN, or matches it as a glob (* ?);\n"
-            "                     a comma-separated list selects what any of its patterns selects\n"
+            "                     a comma-separated list, and every further --filter, select what any of\n"
+            "                     their patterns selects (spaces around a pattern are ignored)\n"
             "  --timeout SECONDS  per scenario (default 30); a child still running then is a hang\n"
             "  --jobs N           child processes at once (default: the number of CPUs)\n"
             "  --workdir ROOT     where the working directories go (default %%TEMP%%)\n"
             "  --keep-workdirs    keep each scenario's working directory\n"
-            "  -v                 print each child's report and every working directory\n");
-    return EXIT_USAGE;
+            "  -v                 print every step: FILE:LINE, function, code, and the working directory\n"
+            "  exit 0: every scenario passed; 1: some failed; 2: bad input or usage (refused before the\n"
+            "  first scenario), or an output that could not be written at the end\n");
 }
 
 static int glob_match(const char *pattern, const char *name)
@@ -48,22 +51,60 @@ static int pattern_selects(const char *pattern, const char *name)
     return strstr(name, pattern) != NULL;
 }
 
-/* Scenario names never contain a comma, so a comma separates patterns. */
-static int selected(const char *filter, const char *name)
+/* The --filter patterns, each trimmed; every --filter adds its patterns to the others. */
+typedef struct filters {
+    char **patterns;
+    size_t count;
+} filters;
+
+static void filters_free(filters *f)
 {
-    char pattern[256];
-    if (!filter)
-        return 1;
-    while (*filter) {
-        size_t len = strcspn(filter, ",");
-        if (len > 0 && len < sizeof pattern) {
-            memcpy(pattern, filter, len);
-            pattern[len] = '\0';
-            if (pattern_selects(pattern, name))
-                return 1;
+    for (size_t i = 0; i < f->count; i++)
+        free(f->patterns[i]);
+    free(f->patterns);
+    memset(f, 0, sizeof *f);
+}
+
+/* Scenario names never contain a comma, so a comma separates patterns. */
+static int filters_add(filters *f, const char *list)
+{
+    for (const char *p = list;;) {
+        size_t len = strcspn(p, ",");
+        const char *start = p, *stop = p + len;
+        while (start < stop && (*start == ' ' || *start == '\t'))
+            start++;
+        while (stop > start && (stop[-1] == ' ' || stop[-1] == '\t'))
+            stop--;
+        if (start == stop) {
+            fprintf(stderr, "esent-harness run: --filter '%s' has an empty pattern (expected PATTERN[,PATTERN...])\n",
+                    list);
+            return -1;
         }
-        filter += len + (filter[len] == ',');
+        char **grown = realloc(f->patterns, (f->count + 1) * sizeof *grown);
+        char *pattern = malloc((size_t)(stop - start) + 1);
+        if (grown)
+            f->patterns = grown;
+        if (!grown || !pattern) {
+            free(pattern);
+            fprintf(stderr, "esent-harness run: out of memory\n");
+            return -1;
+        }
+        memcpy(pattern, start, (size_t)(stop - start));
+        pattern[stop - start] = '\0';
+        f->patterns[f->count++] = pattern;
+        if (p[len] == '\0')
+            return 0;
+        p += len + 1;
     }
+}
+
+static int selected(const filters *f, const char *name)
+{
+    if (f->count == 0)
+        return 1;
+    for (size_t i = 0; i < f->count; i++)
+        if (pattern_selects(f->patterns[i], name))
+            return 1;
     return 0;
 }
 
@@ -75,7 +116,7 @@ static int parse_number(const char *text, double *value)
 }
 
 /* Options and paths in any order. Returns 0, -1 on a bad option, 1 for --help. */
-static int parse_options(int argc, char **argv, run_options *o, char **paths, int *npaths)
+static int parse_options(int argc, char **argv, run_options *o, filters *f, char **paths, int *npaths)
 {
     SYSTEM_INFO system;
     GetSystemInfo(&system);
@@ -87,7 +128,7 @@ static int parse_options(int argc, char **argv, run_options *o, char **paths, in
         const char *a = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         double number;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+        if (cli_is_help(a))
             return 1;
         else if (strcmp(a, "--shim") == 0)
             o->shim = 1;
@@ -96,7 +137,7 @@ static int parse_options(int argc, char **argv, run_options *o, char **paths, in
         else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0)
             o->verbose = 1;
         else if (a[0] == '-' && a[1] != '\0' && !value) {
-            fprintf(stderr, "esent-harness run: %s needs a value (or is unknown)\n", a);
+            fprintf(stderr, "esent-harness run: %s needs a value (or is not an option; see run --help)\n", a);
             return -1;
         } else if (strcmp(a, "--esent") == 0)
             o->esent = argv[++i];
@@ -106,8 +147,10 @@ static int parse_options(int argc, char **argv, run_options *o, char **paths, in
             o->junit = argv[++i];
         else if (strcmp(a, "--results") == 0)
             o->results = argv[++i];
-        else if (strcmp(a, "--filter") == 0)
-            o->filter = argv[++i];
+        else if (strcmp(a, "--filter") == 0) {
+            if (filters_add(f, argv[++i]) != 0)
+                return -1;
+        }
         else if (strcmp(a, "--workdir") == 0)
             o->workdir_root = argv[++i];
         else if (strcmp(a, "--timeout") == 0) {
@@ -125,10 +168,15 @@ static int parse_options(int argc, char **argv, run_options *o, char **paths, in
             o->jobs = (int)number;
             i++;
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "esent-harness run: unknown option %s\n", a);
+            fprintf(stderr, "esent-harness run: unknown option '%s' (see esent-harness run --help)\n", a);
             return -1;
         } else
             paths[(*npaths)++] = argv[i];
+    }
+    if (o->traces && !o->shim) {
+        fprintf(stderr, "esent-harness run: --traces %s needs --shim (only a run through the shim records traces)\n",
+                o->traces);
+        return -1;
     }
     return 0;
 }
@@ -190,15 +238,72 @@ static void utc_now(char *buf, size_t size)
     snprintf(buf, size, "%04u-%02u-%02uT%02u:%02u:%02uZ", t.wYear, t.wMonth, t.wDay, t.wHour, t.wMinute, t.wSecond);
 }
 
+/* Under Wine, System32's esent.dll is Wine's own, whose functions are stubs: every
+ * scenario would crash at its first call. Say what to run instead. */
+static int refuse_wine_default(const run_target *target)
+{
+    char model[MAX_PATH * 3];
+    if (preflight_find_beside(L"esentmodel.dll", L"model", model, sizeof model) != 0)
+        snprintf(model, sizeof model, "esentmodel.dll (built in the build tree's model folder)");
+    fprintf(stderr,
+            "esent-harness run: under Wine %s, System32's esent.dll is Wine's, whose functions are stubs; "
+            "name the DLL to test: --esent %s (the reference model; its results are never Windows results)\n",
+            target->host.wine, model);
+    return EXIT_USAGE;
+}
+
+/* Every output is checked before the first scenario, so a bad path costs no run. */
+static int check_outputs(const run_options *o, run_target *target)
+{
+    char err[900], temp[MAX_PATH * 3];
+    if (o->shim) {
+        if (preflight_find_beside(L"esentshim.dll", NULL, target->shim, sizeof target->shim) != 0) {
+            fprintf(stderr, "esent-harness run: --shim needs esentshim.dll beside esent-harness.exe, and it is not there\n");
+            return -1;
+        }
+    }
+    if (o->results && preflight_file("--results", o->results, err, sizeof err) != 0)
+        goto refused;
+    if (o->junit && preflight_file("--junit", o->junit, err, sizeof err) != 0)
+        goto refused;
+    if (o->shim && o->traces && preflight_folder("--traces", o->traces, err, sizeof err) != 0)
+        goto refused;
+    if (o->workdir_root) {
+        if (preflight_folder("--workdir", o->workdir_root, err, sizeof err) != 0)
+            goto refused;
+    } else {
+        wchar_t wide[MAX_PATH];
+        DWORD n = GetTempPathW(MAX_PATH, wide);
+        char *utf8 = n && n < MAX_PATH ? wide_to_utf8(wide) : NULL;
+        snprintf(temp, sizeof temp, "%s", utf8 ? utf8 : "%TEMP%");
+        free(utf8);
+        if (preflight_folder("the working directories' folder (%TEMP%; --workdir ROOT chooses another)", temp, err,
+                             sizeof err) != 0)
+            goto refused;
+    }
+    return 0;
+refused:
+    fprintf(stderr, "esent-harness run: %s\n", err);
+    return -1;
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_options options;
+    filters chosen_by;
+    memset(&chosen_by, 0, sizeof chosen_by);
     int npaths = 0;
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    int parsed = paths ? parse_options(argc, argv, &options, paths, &npaths) : -1;
+    int parsed = paths ? parse_options(argc, argv, &options, &chosen_by, paths, &npaths) : -1;
     if (parsed != 0) {
         free(paths);
-        return parsed == 1 ? (usage(), EXIT_PASS) : usage();
+        filters_free(&chosen_by);
+        if (parsed == 1) {
+            usage(stdout);
+            return EXIT_PASS;
+        }
+        usage(stderr);
+        return EXIT_USAGE;
     }
     scn_suite suite;
     memset(&suite, 0, sizeof suite);
@@ -208,36 +313,47 @@ int cmd_run(int argc, char **argv)
     size_t n = 0;
     char started[32];
     utc_now(started, sizeof started);
-    if (suite_load(&suite, npaths, paths) != 0)
-        goto done;
-
     run_target target;
     memset(&target, 0, sizeof target);
     host_facts_get(&target.host);
-    char err[700];
-    if (resolve_target(&options, &target) != 0) {
-        fprintf(stderr, "esent-harness run: cannot find the DLL %s\n",
-                options.esent ? options.esent : "%SystemRoot%\\System32\\esent.dll");
+    char err[900];
+    if (!options.esent && target.host.wine[0]) {
+        refuse_wine_default(&target);
         goto done;
     }
-    if (run_query_target(&options, &target, err, sizeof err) != 0) {
-        fprintf(stderr, "esent-harness run: %s\n", err);
+    if (suite_load(&suite, npaths, paths) != 0)
         goto done;
-    }
-    report_header(&target);
-
     chosen = calloc(suite.nscenarios ? suite.nscenarios : 1, sizeof *chosen);
     outcomes = calloc(suite.nscenarios ? suite.nscenarios : 1, sizeof *outcomes);
     if (!chosen || !outcomes)
         goto done;
     for (size_t i = 0; i < suite.nscenarios; i++)
-        if (selected(options.filter, suite.scenarios[i].name))
+        if (selected(&chosen_by, suite.scenarios[i].name))
             chosen[n++] = &suite.scenarios[i];
-    if (n == 0 && options.filter) {
+    if (n == 0) {
         /* Most likely a typo: an empty run must not read as a green one. */
-        fprintf(stderr, "esent-harness run: no scenario matches --filter %s\n", options.filter);
+        fprintf(stderr, "esent-harness run: no scenario matches --filter");
+        for (size_t i = 0; i < chosen_by.count; i++)
+            fprintf(stderr, "%s%s", i ? "," : " ", chosen_by.patterns[i]);
+        fprintf(stderr, "\n");
         goto done;
     }
+    if (resolve_target(&options, &target) != 0) {
+        fprintf(stderr, "esent-harness run: --esent %s: no such file (expected the path of the DLL to test)\n",
+                options.esent ? options.esent : "%SystemRoot%\\System32\\esent.dll");
+        goto done;
+    }
+    if (preflight_exports(target.path, err, sizeof err) != 0) {
+        fprintf(stderr, "esent-harness run: --esent %s\n", err);
+        goto done;
+    }
+    if (check_outputs(&options, &target) != 0)
+        goto done;
+    if (run_query_target(&options, &target, err, sizeof err) != 0) {
+        fprintf(stderr, "esent-harness run: %s\n", err);
+        goto done;
+    }
+    report_header(&target);
 
     scheduler s = {&options, &target, chosen, outcomes, 0, (LONG)n, SRWLOCK_INIT};
     int workers = options.jobs < (int)n ? options.jobs : (int)n;
@@ -267,6 +383,7 @@ done:
     free(outcomes);
     free(chosen);
     scn_suite_free(&suite);
+    filters_free(&chosen_by);
     free(paths);
     return status;
 }

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 
 #include "host.h"
 #include "jet_codes.h"
@@ -29,12 +30,11 @@ typedef struct run_options {
     const char *traces;       /* --traces DIR */
     const char *junit;        /* --junit FILE */
     const char *results;      /* --results FILE */
-    const char *filter;       /* --filter PATTERN */
     const char *workdir_root; /* --workdir ROOT; NULL: %TEMP% */
     double timeout;           /* --timeout SECONDS */
     int jobs;                 /* --jobs N */
     int keep_workdirs;        /* --keep-workdirs */
-    int verbose;              /* -v */
+    int verbose;              /* -v: each step's function, FILE:LINE and code */
 } run_options;
 
 /* What happened to one step, as the parent saw it. */
@@ -55,11 +55,13 @@ typedef struct scenario_outcome {
     step_outcome *steps;      /* scenario->nsteps entries */
     char detail[256];         /* crash / hang / skip reason, "" if none */
     char *failure_text;       /* the console failure lines (owned), NULL when passed */
+    char workdir[300];        /* -v: the working directory, "" otherwise */
 } scenario_outcome;
 
 /* Which host the expectations are matched against (named by the DLL that answers). */
 typedef struct run_target {
     char path[520];           /* absolute path of the DLL under test (UTF-8) */
+    char shim[520];           /* --shim: the esentshim.dll every call goes through; "" without */
     dll_facts dll;
     int have_jetversion;
     unsigned long jetversion;
@@ -87,6 +89,22 @@ int report_results_file(const char *path, const run_target *target, const scenar
                         const char *started);
 /* run_junit.c: JUnit XML through cmocka's XML output. Returns 0 or -1. */
 int report_junit(const char *path, const run_target *target, const scenario_outcome *outcomes, size_t n);
+
+/* run_preflight.c: checks before the first scenario; each returns 0, or -1 with a message
+ * naming the path and what was expected in ERR. */
+int preflight_exports(const char *dll_path, char *err, size_t errsize);
+int preflight_file(const char *option, const char *path, char *err, size_t errsize);
+int preflight_folder(const char *option, const char *path, char *err, size_t errsize);
+/* The UTF-8 path of FILE beside the exe, else in the build tree's BUILD_DIR (may be NULL). */
+int preflight_find_beside(const wchar_t *file, const wchar_t *build_dir, char *out, size_t size);
+
+/* jet_version_probe.c: JetGetVersion through an instance and a session of MODULE, in a
+ * throw-away folder. Returns 0 with VERSION, or -1. */
+int probe_jet_version(void *module, unsigned long *version);
+
+/* junit_polish.c: adds each skip's reason to the XML cmocka wrote and drops cmocka's
+ * "error: Failure!" trailers. Returns 0 or -1. */
+int junit_polish(const char *path, const scenario_outcome *outcomes, size_t n);
 
 /* suite_load.c: parses PATHS (none: the bundled scenarios folder) into SUITE; on bad input
  * prints FILE:LINE:COL: error: ... to stderr and returns -1. */

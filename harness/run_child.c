@@ -328,9 +328,7 @@ int cmd_run_child(int argc, char **argv)
     return EXIT_PASS;
 }
 
-typedef long(WINAPI *get_version_fn)(uintptr_t, unsigned long *);
-
-/* __facts --esent PATH: the DLL's facts, then JetGetVersion's answer if the DLL has it.
+/* __facts --esent PATH: the DLL's facts, then JetGetVersion's answer (with a session).
  * Run in a child because a stub DLL (Wine's) crashes its caller. */
 int cmd_run_facts(int argc, char **argv)
 {
@@ -351,13 +349,9 @@ int cmd_run_facts(int argc, char **argv)
     emit("fact\tversion\t%s", facts.version);
     emit("fact\tproduct\t%s", facts.product);
     emit("fact\tkind\t%s", facts.kind);
-    get_version_fn get_version = (get_version_fn)(void (*)(void))GetProcAddress((HMODULE)module, "JetGetVersion");
-    if (get_version) {
-        unsigned long version = 0;
-        long code = get_version(0, &version);
-        if (code == 0)
-            emit("jetversion\t0x%lx", version);
-    }
+    unsigned long version = 0;
+    if (probe_jet_version(module, &version) == 0)
+        emit("jetversion\t0x%lx", version);
     emit("done");
     return EXIT_PASS;
 }

@@ -46,8 +46,9 @@ int report_junit(const char *path, const run_target *target, const scenario_outc
     /* The suite is named for the DLL that answered, so a CI report of the model can never
      * pass for one of Windows. cmocka writes the name into an attribute unescaped. */
     char suite_name[800], target_name[700];
-    snprintf(suite_name, sizeof suite_name, "esent-harness against %s",
-             report_target_name(target, target_name, sizeof target_name));
+    snprintf(suite_name, sizeof suite_name, "esent-harness against %s%s",
+             report_target_name(target, target_name, sizeof target_name),
+             target->shim[0] ? ", through esentshim.dll" : "");
     for (char *c = suite_name; *c; c++)
         if (*c == '"' || *c == '<' || *c == '>' || *c == '&')
             *c = '_';
@@ -79,6 +80,8 @@ int report_junit(const char *path, const run_target *target, const scenario_outc
             rc = -1;
     }
     free(tests);
+    if (rc == 0 && junit_polish(path, outcomes, n) != 0)
+        rc = -1;
     if (rc != 0)
         fprintf(stderr, "esent-harness: cannot write JUnit XML to %s\n", path);
     return rc;

@@ -472,15 +472,10 @@ void run_scenario_process(const run_options *options, const run_target *target, 
     }
     out->seconds = run.seconds;
     interpret(target, scenario, &run, out);
-    if (options->verbose && run.output.data) {
-        char *dir = workdir ? wide_to_utf8(workdir) : NULL;
-        text verbose = {0};
-        text_printf(&verbose, "  workdir %s%s\n  child said:\n", dir ? dir : "?", keep ? " (kept)" : "");
-        text_append(&verbose, run.output.data, run.output.len);
-        if (out->failure_text)
-            text_append(&verbose, out->failure_text, strlen(out->failure_text));
-        free(out->failure_text);
-        out->failure_text = verbose.data;
+    if (options->verbose && workdir) {
+        /* The steps themselves are printed by report_progress, from the outcome. */
+        char *dir = wide_to_utf8(workdir);
+        snprintf(out->workdir, sizeof out->workdir, "%s%s", dir ? dir : "?", keep ? " (kept)" : " (removed)");
         free(dir);
     }
     if (workdir && !keep)

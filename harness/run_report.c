@@ -29,12 +29,39 @@ void report_header(const run_target *target)
 {
     char name[700];
     printf("esent-harness: against %s\n", report_target_name(target, name, sizeof name));
+    if (target->shim[0])
+        printf("esent-harness: every call goes through the shim %s, which records a trace per scenario\n",
+               target->shim);
     printf("esent-harness: on %s %lu.%lu.%lu%s%s%s, expectations matched as %s build %lu\n", target->host.os_name,
            (unsigned long)target->host.major, (unsigned long)target->host.minor, (unsigned long)target->host.build,
            target->host.wine[0] ? " (Wine " : "", target->host.wine, target->host.wine[0] ? ")" : "",
            target->release >= 0 ? scn_release_name(target->release) : "an unknown release",
            (unsigned long)target->build);
     fflush(stdout);
+}
+
+/* -v: every step as FILE:LINE: FUNCTION -> CODE (status), or why it was not called. */
+static void report_steps(const scenario_outcome *o)
+{
+    const scn_scenario *sc = o->scenario;
+    char code[96];
+    if (o->workdir[0])
+        printf("  workdir %s\n", o->workdir);
+    for (size_t s = 0; o->steps && s < sc->nsteps; s++) {
+        const scn_step *step = &sc->steps[s];
+        const step_outcome *so = &o->steps[s];
+        const char *fn = step->kind == SCN_STEP_WAIT ? "wait" : step->kind == SCN_STEP_SLEEP ? "sleep"
+                         : step->fn ? step->fn->name : "?";
+        printf("  %s:%d: #%lu %s", step->loc.file, step->loc.line, (unsigned long)(s + 1), fn);
+        if (so->called)
+            printf(" -> %s%s%s%s (%s)", jet_code_describe(so->actual, code, sizeof code), so->branch ? " [" : "",
+                   so->branch ? so->branch : "", so->branch ? "]" : "", so->status ? so->status : "?");
+        else if (so->message)
+            printf(": not called: %s", so->message);
+        else if (!so->began)
+            printf(": not reached");
+        printf("\n");
+    }
 }
 
 void report_progress(const scenario_outcome *o, int verbose)
@@ -46,6 +73,8 @@ void report_progress(const scenario_outcome *o, int verbose)
         printf("RACY %s %s (%.2fs)\n", sc->name, o->status == SCN_RESULT_PASS ? "pass" : "fail", o->seconds);
     else
         printf("%s %s (%.2fs)\n", o->status == SCN_RESULT_PASS ? "PASS" : "FAIL", sc->name, o->seconds);
+    if (verbose)
+        report_steps(o);
     if (o->failure_text && (o->status == SCN_RESULT_FAIL || verbose))
         fputs(o->failure_text, stdout);
     fflush(stdout);
@@ -109,6 +138,7 @@ int report_results_file(const char *path, const run_target *target, const scenar
         {"esent", "kind", (char *)target->dll.kind},
         {"esent", "jetversion", target->have_jetversion ? jetversion : "-"},
         {"harness", "version", ESH_VERSION},
+        {"harness", "shim", target->shim[0] ? (char *)target->shim : "-"},
         {"harness", "started", (char *)started},
     };
     res_write_header(out, facts, sizeof facts / sizeof facts[0]);

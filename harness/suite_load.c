@@ -25,6 +25,16 @@ static char *beside_exe(const wchar_t *name)
     return wide_to_utf8(path);
 }
 
+/* A path that yields no scenario is refused: a mistyped folder must not make a green run. */
+static int found_some(const scn_suite *suite, size_t before, const char *path)
+{
+    if (suite->nscenarios > before)
+        return 0;
+    fprintf(stderr, "%s: error: no scenario found (expected a .scn file with a `scenario` block, or a folder of them)\n",
+            path);
+    return -1;
+}
+
 int suite_load(scn_suite *suite, int npaths, char **paths)
 {
     scn_error err;
@@ -42,19 +52,23 @@ int suite_load(scn_suite *suite, int npaths, char **paths)
             return -1;
         }
         int rc = scn_parse_path(suite, dir, &err);
-        free(bundled);
         if (rc != 0) {
             scn_error_format(&err, message, sizeof message);
             fprintf(stderr, "%s\n", message);
-            return -1;
-        }
-        return 0;
+        } else
+            rc = found_some(suite, 0, dir);
+        free(bundled);
+        return rc;
     }
-    for (int i = 0; i < npaths; i++)
+    for (int i = 0; i < npaths; i++) {
+        size_t before = suite->nscenarios;
         if (scn_parse_path(suite, paths[i], &err) != 0) {
             scn_error_format(&err, message, sizeof message);
             fprintf(stderr, "%s\n", message);
             return -1;
         }
+        if (found_some(suite, before, paths[i]) != 0)
+            return -1;
+    }
     return 0;
 }

@@ -1,5 +1,5 @@
-/* The streaming backup context (ESE's BACKUP_CONTEXT, backup.cxx), check by check in the
- * order ese-backup-behaviour.md section 1 gives; each rule cites its source lines. */
+/* The streaming backup context (ESE's BACKUP_CONTEXT, dev/ese/src/ese/backup.cxx), check by check in
+ * the source's order; each rule cites its source lines. */
 #include "model.h"
 
 #include <stdlib.h>
@@ -11,29 +11,31 @@ static void reset_backup(model_backup *bk)
     if (bk->file.in_use && bk->file.handle != INVALID_HANDLE_VALUE)
         CloseHandle(bk->file.handle);
     free(bk->gen_copied);
-    memset(bk, 0, sizeof *bk); /* flags cleared, m_fStopBackup too (B:4543-4548) */
+    memset(bk, 0, sizeof *bk); /* flags cleared, m_fStopBackup too (dev/ese/src/ese/backup.cxx:4543-4548) */
 }
 
-/* ErrBKExternalBackupCleanUp (B:4130-4577): -520 with no backup, otherwise always 0. */
+/* ErrBKExternalBackupCleanUp (dev/ese/src/ese/backup.cxx:4130-4577): -520 with no backup, otherwise always 0. */
 JET_ERR model_backup_cleanup(model_inst *inst, int abnormal)
 {
     model_backup *bk = &inst->bk;
     if (!bk->in_progress) {
-        bk->stop = 0; /* B:4138-4143 */
+        bk->stop = 0; /* dev/ese/src/ese/backup.cxx:4138-4143 */
         bk->status = BK_NOT_STARTED;
         return JET_errNoBackup;
     }
-    /* Stopped (B:4163-4171) or still in the Databases state (B:4172-4179) is abnormal;
-     * only a normal end of a full backup updates the headers (B:4229-4303). */
+    /* Stopped (dev/ese/src/ese/backup.cxx:4163-4171) or still in the Databases state
+     * (dev/ese/src/ese/backup.cxx:4172-4179) is abnormal;
+     * only a normal end of a full backup updates the headers (dev/ese/src/ese/backup.cxx:4229-4303). */
     if (bk->stop || bk->status == BK_DATABASES)
         abnormal = 1;
     if (!abnormal && !bk->incremental)
         inst->full_backup_done = 1;
-    reset_backup(bk); /* open handles closed (B:4345-4375) */
+    reset_backup(bk); /* open handles closed (dev/ese/src/ese/backup.cxx:4345-4375) */
     return JET_errSuccess;
 }
 
-/* JetBeginExternalBackupInstance (J:17437-17465) -> ErrBKBeginExternalBackup (B:1628-1930). */
+/* JetBeginExternalBackupInstance (dev/ese/src/ese/jetapi.cxx:17437-17465)
+ * -> ErrBKBeginExternalBackup (dev/ese/src/ese/backup.cxx:1628-1930). */
 JET_ERR model_begin_backup(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     model_inst *inst;
@@ -42,29 +44,29 @@ JET_ERR model_begin_backup(JET_INSTANCE instance, JET_GRBIT grbit)
         return err;
     model_backup *bk = &inst->bk;
     if (!inst->backup_allowed)
-        return JET_errBackupNotAllowedYet; /* J:17453-17456 */
+        return JET_errBackupNotAllowedYet; /* dev/ese/src/ese/jetapi.cxx:17453-17456 */
     if (!inst->params.recovery_on)
-        return JET_errLoggingDisabled; /* B:1644-1647 */
+        return JET_errLoggingDisabled; /* dev/ese/src/ese/backup.cxx:1644-1647 */
     if (grbit & ~(M_bitBackupIncremental | M_bitBackupSurrogate | M_bitInternalCopy))
-        return JET_errInvalidGrbit; /* B:1666-1669 */
+        return JET_errInvalidGrbit; /* dev/ese/src/ese/backup.cxx:1666-1669 */
     if ((grbit & (M_bitBackupIncremental | M_bitBackupSurrogate)) && inst->params.circular_log)
-        return JET_errInvalidBackup; /* B:1673-1681 */
+        return JET_errInvalidBackup; /* dev/ese/src/ese/backup.cxx:1673-1681 */
     if ((grbit & M_bitInternalCopy) && (grbit & (M_bitBackupIncremental | M_bitBackupSurrogate)))
-        return JET_errInvalidGrbit; /* B:1683-1688 */
-    if (bk->in_progress) /* B:1699-1713 */
+        return JET_errInvalidGrbit; /* dev/ese/src/ese/backup.cxx:1683-1688 */
+    if (bk->in_progress) /* dev/ese/src/ese/backup.cxx:1699-1713 */
         return bk->surrogate ? M_errSurrogateBackupInProgress : JET_errBackupInProgress;
     reset_backup(bk);
-    bk->in_progress = 1; /* the flags are set and m_fStopBackup cleared (B:1728-1734) */
+    bk->in_progress = 1; /* the flags are set and m_fStopBackup cleared (dev/ese/src/ese/backup.cxx:1728-1734) */
     bk->stop = 0;
     bk->surrogate = (grbit & M_bitBackupSurrogate) != 0;
     bk->incremental = (grbit & M_bitBackupIncremental) != 0;
     if (bk->incremental && !inst->full_backup_done) {
-        reset_backup(bk); /* B:1921-1927 */
-        return JET_errMissingFullBackup; /* B:1803-1806, B:827-837 */
+        reset_backup(bk); /* dev/ese/src/ese/backup.cxx:1921-1927 */
+        return JET_errMissingFullBackup; /* dev/ese/src/ese/backup.cxx:1803-1806, 827-837 */
     }
     /* Full: the logs from the checkpoint at the start; incremental: every log on disk. */
     bk->copy_mic = bk->incremental ? inst->lgen_min : inst->lgen_current;
-    bk->status = bk->incremental ? BK_LOGS_AND_PATCHES : BK_DATABASES; /* B:1753-1760 */
+    bk->status = bk->incremental ? BK_LOGS_AND_PATCHES : BK_DATABASES; /* dev/ese/src/ese/backup.cxx:1753-1760 */
     return JET_errSuccess;
 }
 
@@ -89,9 +91,9 @@ static JET_ERR build_multisz(WCHAR (*names)[MODEL_NAME_MAX], int n, WCHAR **pwsz
 }
 
 /* The prologue P, then the checks every backup call after Begin makes first, in this order:
- * a backup is running (-520: B:1954, B:2141, B:2702, B:2964, B:3161, B:3504), and it was not
- * stopped (-801: B:1958-1961, B:2145-2148, B:2706-2709, B:3165-3168, B:3508-3511; a plain
- * return, the backup stays). JetCloseFile has no stop check (B:2959-3153). */
+ * a backup is running (-520: dev/ese/src/ese/backup.cxx:1954, 2141, 2702, 2964, 3161, 3504), and it was not
+ * stopped (-801: dev/ese/src/ese/backup.cxx:1958-1961, 2145-2148, 2706-2709, 3165-3168, 3508-3511; a plain
+ * return, the backup stays). JetCloseFile has no stop check (dev/ese/src/ese/backup.cxx:2959-3153). */
 enum { STOP_ALLOWED, STOP_IS_ERROR };
 static JET_ERR enter_backup(JET_INSTANCE instance, int stop, model_inst **pinst)
 {
@@ -105,7 +107,7 @@ static JET_ERR enter_backup(JET_INSTANCE instance, int stop, model_inst **pinst)
     return JET_errSuccess;
 }
 
-/* ErrBKGetAttachInfo (B:1943-2098). */
+/* ErrBKGetAttachInfo (dev/ese/src/ese/backup.cxx:1943-2098). */
 JET_ERR model_get_attach_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *pcb)
 {
     model_inst *inst;
@@ -113,7 +115,7 @@ JET_ERR model_get_attach_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long
     if (err < 0)
         return err;
     if (inst->bk.incremental)
-        return JET_errInvalidBackupSequence; /* B:1965-1968 */
+        return JET_errInvalidBackupSequence; /* dev/ese/src/ese/backup.cxx:1965-1968 */
     WCHAR names[MODEL_MAX_DBS][MODEL_NAME_MAX];
     int n = 0;
     for (int i = 0; i < MODEL_MAX_DBS; i++)
@@ -121,7 +123,7 @@ JET_ERR model_get_attach_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long
             wcscpy(names[n++], inst->dbs[i].path);
     err = build_multisz(names, n, pwsz, pcb);
     if (err < 0)
-        model_backup_cleanup(inst, 1); /* OOM ends the backup (B:2090-2094) */
+        model_backup_cleanup(inst, 1); /* OOM ends the backup (dev/ese/src/ese/backup.cxx:2090-2094) */
     return err;
 }
 
@@ -133,14 +135,14 @@ static int find_db(const model_inst *inst, const WCHAR *full)
     return -1;
 }
 
-/* An error in the LogsAndPatchs state ends the backup (B:2482-2491, B:2657-2670). */
+/* An error in the LogsAndPatchs state ends the backup (dev/ese/src/ese/backup.cxx:2482-2491, 2657-2670). */
 static JET_ERR fail_ending(model_inst *inst, JET_ERR err)
 {
     model_backup_cleanup(inst, 1);
     return err;
 }
 
-/* ErrBKOpenFile (B:2125-2674). */
+/* ErrBKOpenFile (dev/ese/src/ese/backup.cxx:2125-2674). */
 JET_ERR model_open_file(JET_INSTANCE instance, const WCHAR *name, JET_HANDLE *phf,
                         unsigned long *plow, unsigned long *phigh)
 {
@@ -150,9 +152,9 @@ JET_ERR model_open_file(JET_INSTANCE instance, const WCHAR *name, JET_HANDLE *ph
         return err;
     model_backup *bk = &inst->bk;
     if (!name || !*name)
-        return JET_errInvalidParameter; /* B:2165-2168 */
+        return JET_errInvalidParameter; /* dev/ese/src/ese/backup.cxx:2165-2168 */
     if (bk->file.in_use)
-        return JET_errOutOfMemory; /* one slot, crhfMax = 1 (B:2192-2211) */
+        return JET_errOutOfMemory; /* one slot, crhfMax = 1 (dev/ese/src/ese/backup.cxx:2192-2211) */
     WCHAR full[MODEL_NAME_MAX];
     if (!model_full_path(name, full, MODEL_NAME_MAX))
         return bk->status == BK_LOGS_AND_PATCHES ? fail_ending(inst, JET_errInvalidPath) : JET_errInvalidPath;
@@ -161,18 +163,19 @@ JET_ERR model_open_file(JET_INSTANCE instance, const WCHAR *name, JET_HANDLE *ph
     memset(&f, 0, sizeof f);
     if (db >= 0) {
         if (bk->incremental)
-            return JET_errInvalidBackupSequence; /* B:2257-2270 */
+            return JET_errInvalidBackupSequence; /* dev/ese/src/ese/backup.cxx:2257-2270 */
         if (bk->status != BK_DATABASES)
-            return fail_ending(inst, JET_errInvalidBackupSequence); /* B:2257-2270 + B:2657-2670 */
+            return fail_ending(inst, JET_errInvalidBackupSequence); /* dev/ese/src/ese/backup.cxx:2257-2270, 2657-2670 */
         unsigned long page_size;
         if ((err = model_files_read_db_header(full, &page_size, &f.pgno_last, NULL)) < 0)
             return err;
         f.is_db = 1;
-        /* pgnoLast + 2 reserved + 1 trailer pages (B:2359-2383, B:2518-2524). */
+        /* pgnoLast + 2 reserved + 1 trailer pages (dev/ese/src/ese/backup.cxx:2359-2383, 2518-2524). */
         f.file_bytes = ((uint64_t)f.pgno_last + 2) * inst->params.page_size;
         f.stream_bytes = f.file_bytes + inst->params.page_size;
     } else if (bk->status == BK_DATABASES) {
-        return JET_errDatabaseNotFound; /* not an attached DB; the backup lives (B:2410-2425) */
+        /* not an attached DB; the backup lives (dev/ese/src/ese/backup.cxx:2410-2425) */
+        return JET_errDatabaseNotFound;
     } else {
         unsigned long gen = 0;
         for (unsigned long g = bk->copy_mic; g < bk->copy_mac && !gen; g++) {
@@ -182,7 +185,7 @@ JET_ERR model_open_file(JET_INSTANCE instance, const WCHAR *name, JET_HANDLE *ph
                 gen = g;
         }
         if (!gen)
-            return fail_ending(inst, JET_errMissingFileToBackup); /* B:2482-2491 */
+            return fail_ending(inst, JET_errMissingFileToBackup); /* dev/ese/src/ese/backup.cxx:2482-2491 */
         f.gen = gen;
     }
     f.handle = CreateFileW(full, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
@@ -205,11 +208,11 @@ JET_ERR model_open_file(JET_INSTANCE instance, const WCHAR *name, JET_HANDLE *ph
     return JET_errSuccess;
 }
 
-/* ErrBKReadFile (B:2683-2950). */
+/* ErrBKReadFile (dev/ese/src/ese/backup.cxx:2683-2950). */
 JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned long cb, unsigned long *pcb)
 {
     model_inst *inst;
-    /* The stop check comes before any argument check (B:2702-2709). */
+    /* The stop check comes before any argument check (dev/ese/src/ese/backup.cxx:2702-2709). */
     JET_ERR err = enter_backup(instance, STOP_IS_ERROR, &inst);
     if (err < 0)
         return err;
@@ -217,8 +220,8 @@ JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned
     model_backup_file *f = &bk->file;
     const unsigned long page = inst->params.page_size;
     if ((uintptr_t)pv % g_os_page_size != 0)
-        return JET_errInvalidParameter; /* B:2738-2741 */
-    /* ESE never range-checks hfFile (B:2690, B:2743): a handle OpenFile never returned is an
+        return JET_errInvalidParameter; /* dev/ese/src/ese/backup.cxx:2738-2741 */
+    /* ESE never range-checks hfFile (dev/ese/src/ese/backup.cxx:2690, 2743): a handle OpenFile never returned is an
      * out-of-bounds read, and the exception kills the process (section 6): so here too. */
     if (hf != 0)
         model_fail_fast();
@@ -231,10 +234,10 @@ JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned
             *pcb = 0;
         return JET_errSuccess;
     }
-    if (f->is_db) { /* B:2806-2819 */
+    if (f->is_db) { /* dev/ese/src/ese/backup.cxx:2806-2819 */
         if (cb % page != 0 || cb == 0 || (f->offset == 0 && cb <= 2 * page))
             return JET_errInvalidParameter;
-    } else { /* B:2747-2755 */
+    } else { /* dev/ese/src/ese/backup.cxx:2747-2755 */
         if (cb % page != 0 || (f->offset == 0 && cb < 2 * page))
             return JET_errInvalidParameter;
     }
@@ -251,7 +254,7 @@ JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned
             if (!SetFilePointerEx(f->handle, at, NULL, FILE_BEGIN) ||
                 !ReadFile(f->handle, out + done, chunk, &got, NULL) || got != chunk) {
                 /* A database read error closes the file and keeps the backup; a log read
-                 * error ends the backup (B:2906-2947). */
+                 * error ends the backup (dev/ese/src/ese/backup.cxx:2906-2947). */
                 if (f->is_db) {
                     CloseHandle(f->handle);
                     memset(f, 0, sizeof *f);
@@ -275,11 +278,11 @@ JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned
         }
     }
     if (pcb)
-        *pcb = done; /* past the end: 0 bytes, success (B:242-247) */
+        *pcb = done; /* past the end: 0 bytes, success (dev/ese/src/ese/backup.cxx:242-247) */
     return JET_errSuccess;
 }
 
-/* ErrBKCloseFile (B:2959-3153): no stop check, so it succeeds after a stop. */
+/* ErrBKCloseFile (dev/ese/src/ese/backup.cxx:2959-3153): no stop check, so it succeeds after a stop. */
 JET_ERR model_close_file(JET_INSTANCE instance, JET_HANDLE hf)
 {
     model_inst *inst;
@@ -288,8 +291,8 @@ JET_ERR model_close_file(JET_INSTANCE instance, JET_HANDLE hf)
         return err;
     model_backup *bk = &inst->bk;
     if (hf != 0 || !bk->file.in_use)
-        return JET_errInvalidParameter; /* B:2969-2974 */
-    /* A log counts as copied only when read to its end (B:3058-3090). */
+        return JET_errInvalidParameter; /* dev/ese/src/ese/backup.cxx:2969-2974 */
+    /* A log counts as copied only when read to its end (dev/ese/src/ese/backup.cxx:3058-3090). */
     if (!bk->file.is_db && bk->file.offset == bk->file.stream_bytes && bk->gen_copied &&
         bk->file.gen >= bk->copy_mic && bk->file.gen < bk->copy_mac)
         bk->gen_copied[bk->file.gen - bk->copy_mic] = 1;
@@ -298,19 +301,19 @@ JET_ERR model_close_file(JET_INSTANCE instance, JET_HANDLE hf)
     return JET_errSuccess;
 }
 
-/* ErrBKIPrepareLogInfo (B:3155-3196): checks, then the first call rolls the log. */
+/* ErrBKIPrepareLogInfo (dev/ese/src/ese/backup.cxx:3155-3196): checks, then the first call rolls the log. */
 static JET_ERR prepare_log_info(JET_INSTANCE instance, model_inst **pinst)
 {
-    /* The stop check comes before the open-file check (B:3161-3178). */
+    /* The stop check comes before the open-file check (dev/ese/src/ese/backup.cxx:3161-3178). */
     JET_ERR err = enter_backup(instance, STOP_IS_ERROR, pinst);
     if (err < 0)
         return err;
     model_inst *inst = *pinst;
     model_backup *bk = &inst->bk;
     if (bk->file.in_use)
-        return JET_errInvalidBackupSequence; /* B:3172-3178 */
+        return JET_errInvalidBackupSequence; /* dev/ese/src/ese/backup.cxx:3172-3178 */
     if (!bk->logs_prepared) {
-        /* Errors here do not end the backup (B:791-795). */
+        /* Errors here do not end the backup (dev/ese/src/ese/backup.cxx:791-795). */
         if ((err = model_files_roll_log(inst)) < 0)
             return err;
         bk->logs_prepared = 1;
@@ -345,7 +348,8 @@ static JET_ERR log_list(const model_inst *inst, unsigned long mic, unsigned long
     return err;
 }
 
-/* ErrBKGetLogInfo (B:3457-3472) -> prepare, then ErrBKIGetLogInfo (B:3198-3448). */
+/* ErrBKGetLogInfo (dev/ese/src/ese/backup.cxx:3457-3472) -> prepare, then ErrBKIGetLogInfo
+ * (dev/ese/src/ese/backup.cxx:3198-3448). */
 JET_ERR model_get_log_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *pcb, JET_LOGINFO_W *info)
 {
     model_inst *inst;
@@ -355,18 +359,18 @@ JET_ERR model_get_log_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *p
     model_backup *bk = &inst->bk;
     err = log_list(inst, bk->copy_mic, bk->copy_mac, pwsz, pcb);
     if (err < 0)
-        return fail_ending(inst, err); /* errors end the backup (B:3425-3429) */
+        return fail_ending(inst, err); /* errors end the backup (dev/ese/src/ese/backup.cxx:3425-3429) */
     if (info) {
         info->ulGenLow = bk->copy_mic;
         info->ulGenHigh = bk->copy_mac - 1;
         wcsncpy(info->szBaseName, inst->params.base_name, JET_BASE_NAME_LENGTH);
         info->szBaseName[JET_BASE_NAME_LENGTH] = 0;
     }
-    bk->status = BK_LOGS_AND_PATCHES; /* B:3445 */
+    bk->status = BK_LOGS_AND_PATCHES; /* dev/ese/src/ese/backup.cxx:3445 */
     return JET_errSuccess;
 }
 
-/* ErrBKGetTruncateLogInfo (B:3481-3493): [m_lgenDeleteMic, m_lgenDeleteMac). */
+/* ErrBKGetTruncateLogInfo (dev/ese/src/ese/backup.cxx:3481-3493): [m_lgenDeleteMic, m_lgenDeleteMac). */
 JET_ERR model_get_truncate_log_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *pcb)
 {
     model_inst *inst;
@@ -376,7 +380,7 @@ JET_ERR model_get_truncate_log_info(JET_INSTANCE instance, WCHAR **pwsz, unsigne
     return log_list(inst, inst->bk.delete_mic, inst->bk.delete_mac, pwsz, pcb);
 }
 
-/* ErrBKTruncateLog (B:3502-3561). */
+/* ErrBKTruncateLog (dev/ese/src/ese/backup.cxx:3502-3561). */
 JET_ERR model_truncate_log(JET_INSTANCE instance)
 {
     model_inst *inst;
@@ -387,10 +391,10 @@ JET_ERR model_truncate_log(JET_INSTANCE instance)
     if (bk->file.in_use)
         return JET_errInvalidBackupSequence;
     if (!bk->logs_prepared)
-        return JET_errInvalidBackupSequence; /* B:3522-3528 */
+        return JET_errInvalidBackupSequence; /* dev/ese/src/ese/backup.cxx:3522-3528 */
     for (unsigned long g = bk->copy_mic; g < bk->copy_mac; g++)
         if (!bk->gen_copied[g - bk->copy_mic])
-            return M_errLogFileNotCopied; /* B:3543-3556 */
+            return M_errLogFileNotCopied; /* dev/ese/src/ese/backup.cxx:3543-3556 */
     for (unsigned long g = bk->delete_mic; g < bk->delete_mac; g++) { /* ErrLGTruncateLog */
         WCHAR log[MODEL_NAME_MAX];
         model_log_name(log, MODEL_NAME_MAX, inst, g);
@@ -400,7 +404,7 @@ JET_ERR model_truncate_log(JET_INSTANCE instance)
     return JET_errSuccess;
 }
 
-/* ErrIsamEndExternalBackup (B:3972-3997) -> cleanup. */
+/* ErrIsamEndExternalBackup (dev/ese/src/ese/backup.cxx:3972-3997) -> cleanup. */
 JET_ERR model_end_backup(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     model_inst *inst;
@@ -409,10 +413,10 @@ JET_ERR model_end_backup(JET_INSTANCE instance, JET_GRBIT grbit)
         return err;
     int normal = (grbit & M_bitBackupEndNormal) != 0, abort = (grbit & M_bitBackupEndAbort) != 0;
     if (normal && abort)
-        return JET_errInvalidParameter; /* B:3978-3982, backup untouched */
+        return JET_errInvalidParameter; /* dev/ese/src/ese/backup.cxx:3978-3982, backup untouched */
     if (!normal && !abort)
-        return JET_errInvalidParameter; /* B:3983-3986 */
-    /* A Surrogate bit that does not match the backup makes it abnormal (B:4145-4161). */
+        return JET_errInvalidParameter; /* dev/ese/src/ese/backup.cxx:3983-3986 */
+    /* A Surrogate bit that does not match the backup makes it abnormal (dev/ese/src/ese/backup.cxx:4145-4161). */
     int surrogate_mismatch = ((grbit & M_bitBackupSurrogate) != 0) != (inst->bk.surrogate != 0);
-    return model_backup_cleanup(inst, abort || surrogate_mismatch); /* B:3991-3996 */
+    return model_backup_cleanup(inst, abort || surrogate_mismatch); /* dev/ese/src/ese/backup.cxx:3991-3996 */
 }

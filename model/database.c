@@ -1,6 +1,6 @@
 /* Sessions and databases: just enough for a backup to have attached databases to stream.
  * A session is validated like ESENT's JET_VALIDATE_SESID (not a live session -> -1104);
- * each API then enters the session's instance (P4, J:4397-4446). A dbid is the attach
+ * each API then enters the session's instance (P4, dev/ese/src/ese/jetapi.cxx:4397-4446). A dbid is the attach
  * slot + 1 and is valid only on the session that opened it (else -1010). */
 #include "model.h"
 

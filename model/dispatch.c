@@ -29,7 +29,7 @@ BOOL WINAPI DllMain(HINSTANCE module, DWORD reason, LPVOID reserved)
     return TRUE;
 }
 
-/* L, then the instance form on g_rgpinst[0] (J:2971-2993). */
+/* L, then the instance form on g_rgpinst[0] (dev/ese/src/ese/jetapi.cxx:2971-2993). */
 #define LEGACY(call)                                          \
     do {                                                      \
         JET_INSTANCE legacy_ = 0;                             \
@@ -50,7 +50,7 @@ static JET_ERR attach_info(JET_INSTANCE instance, void *buf, unsigned long cb_ma
     if (wide) {
         model_multisz_to_w(wsz, cbw, buf, cb_max);
         if (pcb)
-            *pcb = cbw; /* the full size (B:2036-2044) */
+            *pcb = cbw; /* the full size (dev/ese/src/ese/backup.cxx:2036-2044) */
     } else {
         err = model_multisz_to_a(wsz, cbw, buf, cb_max, pcb);
     }
@@ -72,7 +72,7 @@ static JET_ERR log_info(JET_INSTANCE instance, void *buf, unsigned long cb_max, 
         return err;
     if (wide) {
         model_multisz_to_w(wsz, cbw, buf, cb_max);
-        if (pcb) /* min(cbMax, cbActual) when a buffer is given (B:3351-3370) */
+        if (pcb) /* min(cbMax, cbActual) when a buffer is given (dev/ese/src/ese/backup.cxx:3351-3370) */
             *pcb = buf && cb_max < cbw ? cb_max : cbw;
     } else {
         err = model_multisz_to_a(wsz, cbw, buf, cb_max, pcb);
@@ -96,7 +96,7 @@ static JET_ERR log_info(JET_INSTANCE instance, void *buf, unsigned long cb_max, 
 static JET_ERR open_file_a(JET_INSTANCE instance, const char *name, JET_HANDLE *phf, unsigned long *plow,
                            unsigned long *phigh)
 {
-    JET_ERR err = model_validate_instance(instance); /* conversion after P1 (J:17627-17631) */
+    JET_ERR err = model_validate_instance(instance); /* conversion after P1 (dev/ese/src/ese/jetapi.cxx:17627-17631) */
     if (err < 0)
         return err;
     WCHAR *w = model_widen(name);
@@ -114,7 +114,7 @@ static JET_ERR log_info2_a(JET_INSTANCE instance, void *buf, unsigned long cb_ma
     if (err < 0)
         return err;
     if (info && info->cbSize != sizeof(JET_LOGINFO_A))
-        return JET_errInvalidParameter; /* after P1, before P3 (J:17940-17945) */
+        return JET_errInvalidParameter; /* after P1, before P3 (dev/ese/src/ese/jetapi.cxx:17940-17945) */
     return log_info(instance, buf, cb_max, pcb, 0, 0, info);
 }
 
@@ -275,7 +275,7 @@ static long call(api_id id, const uintptr_t *slots)
         return model_enable_multi_instance(ARG(0, const JET_SETSYSPARAM_W *), ARG(1, unsigned long),
                                            ARG(2, unsigned long *));
     case API_ID_JetCreateInstanceA:
-    case API_ID_JetCreateInstance2A: /* the 2A/2W grbit is unused (J:21985) */
+    case API_ID_JetCreateInstance2A: /* the 2A/2W grbit is unused (dev/ese/src/ese/jetapi.cxx:21985) */
         return create_instance_a(ARG(0, JET_INSTANCE *), ARG(1, const char *));
     case API_ID_JetCreateInstanceW:
     case API_ID_JetCreateInstance2W:
@@ -302,7 +302,7 @@ static long call(api_id id, const uintptr_t *slots)
     case API_ID_JetInit4A:
     case API_ID_JetInit4W: /* JET_RSTINFO2: its cbStruct is not checked by the model */
         return model_init(ARG(0, JET_INSTANCE *), NULL, 0, ARG(2, JET_GRBIT));
-    case API_ID_JetTerm: /* = JetTerm2(JET_bitTermAbrupt) (J:22270) */
+    case API_ID_JetTerm: /* = JetTerm2(JET_bitTermAbrupt) (dev/ese/src/ese/jetapi.cxx:22270) */
         return model_term(INST(0), M_bitTermAbrupt);
     case API_ID_JetTerm2:
         return model_term(INST(0), ARG(1, JET_GRBIT));
@@ -402,7 +402,7 @@ static long call(api_id id, const uintptr_t *slots)
     case API_ID_JetGetLogInfoInstance2A:
         return log_info2_a(INST(0), ARG(1, void *), ARG(2, unsigned long), ARG(3, unsigned long *),
                            ARG(4, JET_LOGINFO_A *));
-    case API_ID_JetGetLogInfoInstance2W: /* no runtime cbSize check (B:3434) */
+    case API_ID_JetGetLogInfoInstance2W: /* no runtime cbSize check (dev/ese/src/ese/backup.cxx:3434) */
         return log_info(INST(0), ARG(1, void *), ARG(2, unsigned long), ARG(3, unsigned long *), 1, 0,
                         ARG(4, JET_LOGINFO_W *));
     case API_ID_JetGetTruncateLogInfoInstanceA:
@@ -413,9 +413,9 @@ static long call(api_id id, const uintptr_t *slots)
         LEGACY(model_truncate_log(instance));
     case API_ID_JetTruncateLogInstance:
         return model_truncate_log(INST(0));
-    case API_ID_JetEndExternalBackup: /* = EndExternalBackupInstance (J:18186-18193) */
+    case API_ID_JetEndExternalBackup: /* = EndExternalBackupInstance (dev/ese/src/ese/jetapi.cxx:18186-18193) */
         LEGACY(model_end_backup(instance, M_bitBackupEndNormal));
-    case API_ID_JetEndExternalBackupInstance: /* = Instance2 with Normal (J:18179-18185) */
+    case API_ID_JetEndExternalBackupInstance: /* = Instance2 with Normal (dev/ese/src/ese/jetapi.cxx:18179-18185) */
         return model_end_backup(INST(0), M_bitBackupEndNormal);
     case API_ID_JetEndExternalBackupInstance2:
         return model_end_backup(INST(0), ARG(1, JET_GRBIT));

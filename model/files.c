@@ -280,7 +280,7 @@ JET_ERR model_files_init(model_inst *inst)
                                         inst->params.page_size);
 }
 
-/* A log roll, as ESE does at the first GetLogInfo of a backup (B:597-799). */
+/* A log roll, as ESE does at the first GetLogInfo of a backup (dev/ese/src/ese/backup.cxx:597-799). */
 JET_ERR model_files_roll_log(model_inst *inst)
 {
     WCHAR cur[MODEL_NAME_MAX], arch[MODEL_NAME_MAX];

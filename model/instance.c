@@ -1,5 +1,5 @@
-/* Instance modes, lifecycle and the prologues every instance API runs first
- * (ese-backup-behaviour.md sections 0.1-0.3, and section 1's JetInit/JetTerm/JetStopService rows). */
+/* Instance modes, lifecycle and the prologues every instance API runs first (ESE's
+ * dev/ese/src/ese/jetapi.cxx, dev/ese/src/ese/sysinit.cxx and dev/ese/src/ese/tm.cxx, cited per rule). */
 #include "model.h"
 
 #include <stdlib.h>
@@ -33,7 +33,7 @@ void model_process_attach(void)
 {
     SYSTEM_INFO si;
     InitializeCriticalSection(&g_model_lock);
-    /* The read buffer must be aligned to the OS page (os/memory.cxx:343-346). */
+    /* The read buffer must be aligned to the OS page (dev/ese/src/os/memory.cxx:343-346). */
     GetSystemInfo(&si);
     g_os_page_size = si.dwPageSize ? si.dwPageSize : 4096;
     default_params(&g_global_params);
@@ -55,7 +55,7 @@ unsigned long model_env_ms(const char *name, unsigned long fallback)
 
 void model_fail_fast(void)
 {
-    /* ESE's default JET_paramExceptionAction is fail-fast (sysparamtable.g.cxx:114): an access
+    /* ESE's default JET_paramExceptionAction is fail-fast (dev/ese/src/ese/sysparamtable.g.cxx:114): an access
      * violation inside an API kills the process, with the access-violation status. */
     TerminateProcess(GetCurrentProcess(), (UINT)0xC0000005u);
 }
@@ -84,7 +84,7 @@ static model_inst *first_inst(void)
     return NULL;
 }
 
-/* P1: JET_VALIDATE_INSTANCE, skipped for 0 and JET_instanceNil (J:5264-5271). The model's
+/* P1: JET_VALIDATE_INSTANCE, skipped for 0 and JET_instanceNil (dev/ese/src/ese/jetapi.cxx:5264-5271). The model's
  * registry is g_rgpinst; a pointer is compared, never dereferenced. */
 JET_ERR model_validate_instance(JET_INSTANCE instance)
 {
@@ -93,7 +93,7 @@ JET_ERR model_validate_instance(JET_INSTANCE instance)
     return model_inst_is_live((const model_inst *)instance) ? JET_errSuccess : JET_errInvalidInstance;
 }
 
-/* P3: ErrFindPinst (J:3811-3860). OneInst ignores the handle; MultiInst needs a listed one. */
+/* P3: ErrFindPinst (dev/ese/src/ese/jetapi.cxx:3811-3860). OneInst ignores the handle; MultiInst needs a listed one. */
 JET_ERR model_find_pinst(JET_INSTANCE instance, model_inst **out)
 {
     *out = NULL;
@@ -123,19 +123,20 @@ JET_ERR model_find_valid_pinst(JET_INSTANCE instance, model_inst **out)
     return model_find_pinst(instance, out);
 }
 
-/* P4: INST::ErrAPIEnter (J:4397-4446). for_term skips the StopService check (J:4423). */
+/* P4: INST::ErrAPIEnter (dev/ese/src/ese/jetapi.cxx:4397-4446). for_term skips the StopService check
+ * (dev/ese/src/ese/jetapi.cxx:4423). */
 JET_ERR model_api_enter(model_inst *inst, int for_term)
 {
     if (!for_term && inst->stop_service)
-        return JET_errClientRequestToStopJetService; /* P4a J:4425-4428 */
-    switch (inst->api_lock) {                        /* P4c J:4437-4440, J:4397-4419 */
+        return JET_errClientRequestToStopJetService; /* P4a dev/ese/src/ese/jetapi.cxx:4425-4428 */
+    switch (inst->api_lock) {                        /* P4c dev/ese/src/ese/jetapi.cxx:4437-4440, 4397-4419 */
     case LOCK_TERMINATING: return JET_errTermInProgress;
     case LOCK_RESTORING: return JET_errRestoreInProgress;
     case LOCK_INITIALIZING: return JET_errNotInitialized; /* not -1031 */
     case LOCK_NONE: break;
     }
     if (!inst->initialized)
-        return JET_errNotInitialized; /* P4d J:4442-4446 */
+        return JET_errNotInitialized; /* P4d dev/ese/src/ese/jetapi.cxx:4442-4446 */
     return JET_errSuccess;
 }
 
@@ -147,7 +148,7 @@ JET_ERR model_enter(JET_INSTANCE instance, model_inst **out)
     return model_api_enter(*out, 0);
 }
 
-/* L: ErrRUNINSTCheckOneInstMode (J:2971-2993); forwards to g_rgpinst[0]. */
+/* L: ErrRUNINSTCheckOneInstMode (dev/ese/src/ese/jetapi.cxx:2971-2993); forwards to g_rgpinst[0]. */
 JET_ERR model_check_one_inst_mode(JET_INSTANCE *legacy)
 {
     if (g_mode == MODE_NOSET)
@@ -175,7 +176,7 @@ static model_inst *new_inst(void)
     return inst;
 }
 
-/* FreePinst: the mode returns to NoSet only when the last INST goes (J:3773-3779). */
+/* FreePinst: the mode returns to NoSet only when the last INST goes (dev/ese/src/ese/jetapi.cxx:3773-3779). */
 void model_free_inst(model_inst *inst)
 {
     for (int i = 0; i < MODEL_MAX_INSTANCES; i++)
@@ -325,17 +326,17 @@ JET_ERR model_get_system_parameter(JET_INSTANCE instance, JET_SESID sesid, unsig
 
 /* ---- modes and lifecycle ------------------------------------------------------------ */
 
-/* JetEnableMultiInstance (J:21135-21352). */
+/* JetEnableMultiInstance (dev/ese/src/ese/jetapi.cxx:21135-21352). */
 JET_ERR model_enable_multi_instance(const JET_SETSYSPARAM_W *params, unsigned long count,
                                     unsigned long *succeeded)
 {
     if (succeeded)
         *succeeded = 0;
     if (count && !params)
-        return JET_errInvalidParameter; /* J:21135-21160 step 1 */
+        return JET_errInvalidParameter; /* dev/ese/src/ese/jetapi.cxx:21135-21160 step 1 */
     if (g_mode == MODE_ONEINST)
-        return JET_errRunningInOneInstanceMode; /* J:21168-21171 */
-    if (g_mode == MODE_MULTIINST) {              /* J:21163-21290 */
+        return JET_errRunningInOneInstanceMode; /* dev/ese/src/ese/jetapi.cxx:21168-21171 */
+    if (g_mode == MODE_MULTIINST) {              /* dev/ese/src/ese/jetapi.cxx:21163-21290 */
         for (unsigned long i = 0; i < count; i++)
             if (!params_equal(&g_global_params, params[i].paramid, params[i].lParam, params[i].sz))
                 return M_errSystemParameterConflict;
@@ -346,7 +347,7 @@ JET_ERR model_enable_multi_instance(const JET_SETSYSPARAM_W *params, unsigned lo
     for (unsigned long i = 0; i < count; i++) {
         JET_ERR err = apply_param(&staged, params[i].paramid, params[i].lParam, params[i].sz);
         ((JET_SETSYSPARAM_W *)params)[i].err = err;
-        if (err < 0) { /* the mode is not set (J:21292-21298) */
+        if (err < 0) { /* the mode is not set (dev/ese/src/ese/jetapi.cxx:21292-21298) */
             if (succeeded)
                 *succeeded = ok;
             return err;
@@ -354,32 +355,32 @@ JET_ERR model_enable_multi_instance(const JET_SETSYSPARAM_W *params, unsigned lo
         ok++;
     }
     g_global_params = staged;
-    g_mode = MODE_MULTIINST; /* J:21303 */
+    g_mode = MODE_MULTIINST; /* dev/ese/src/ese/jetapi.cxx:21303 */
     if (succeeded)
         *succeeded = ok;
     return JET_errSuccess;
 }
 
-/* JetCreateInstance[2] (J:21895-22002). */
+/* JetCreateInstance[2] (dev/ese/src/ese/jetapi.cxx:21895-22002). */
 JET_ERR model_create_instance(JET_INSTANCE *pinstance, const WCHAR *name)
 {
     if (!pinstance)
-        return JET_errInvalidParameter; /* J:21915-21918 */
+        return JET_errInvalidParameter; /* dev/ese/src/ese/jetapi.cxx:21915-21918 */
     *pinstance = JET_instanceNil;
     if (g_mode == MODE_ONEINST)
-        return JET_errRunningInOneInstanceMode; /* J:21926-21930 */
+        return JET_errRunningInOneInstanceMode; /* dev/ese/src/ese/jetapi.cxx:21926-21930 */
     int was_noset = g_mode == MODE_NOSET;
-    g_mode = MODE_MULTIINST; /* J:21933-21936 */
+    g_mode = MODE_MULTIINST; /* dev/ese/src/ese/jetapi.cxx:21933-21936 */
     if (name && wcslen(name) >= MODEL_NAME_MAX)
         name = NULL;
-    /* Two unnamed instances collide too (J:3532-3536). */
+    /* Two unnamed instances collide too (dev/ese/src/ese/jetapi.cxx:3532-3536). */
     for (int i = 0; i < MODEL_MAX_INSTANCES; i++) {
         const model_inst *o = g_insts[i];
         if (!o)
             continue;
         if ((!name && !o->has_name) || (name && o->has_name && wcscmp(name, o->name) == 0)) {
             if (was_noset && inst_count() == 0)
-                g_mode = MODE_NOSET; /* J:3704-3718 */
+                g_mode = MODE_NOSET; /* dev/ese/src/ese/jetapi.cxx:3704-3718 */
             return JET_errInstanceNameInUse;
         }
     }
@@ -397,11 +398,11 @@ JET_ERR model_create_instance(JET_INSTANCE *pinstance, const WCHAR *name)
     return JET_errSuccess;
 }
 
-/* ErrInitComplete: paths, checkpoint, log; m_fBackupAllowed on success (J:20822-20829). */
+/* ErrInitComplete: paths, checkpoint, log; m_fBackupAllowed on success (dev/ese/src/ese/jetapi.cxx:20822-20829). */
 static JET_ERR init_complete(model_inst *inst)
 {
     if (inst->initialized)
-        return JET_errAlreadyInitialized; /* J:4468-4484, J:20777-20781 */
+        return JET_errAlreadyInitialized; /* dev/ese/src/ese/jetapi.cxx:4468-4484, 20777-20781 */
     JET_ERR err = model_api_enter(inst, 1);
     if (err < 0 && err != JET_errNotInitialized)
         return err;
@@ -436,18 +437,18 @@ static JET_ERR init_complete(model_inst *inst)
     return JET_errSuccess;
 }
 
-/* JetInitEx (J:21354-21533). */
+/* JetInitEx (dev/ese/src/ese/jetapi.cxx:21354-21533). */
 JET_ERR model_init(JET_INSTANCE *pinstance, const void *rstinfo, unsigned long cb_expected, JET_GRBIT grbit)
 {
     (void)grbit;
     if (g_mode == MODE_MULTIINST && !pinstance)
-        return JET_errRunningInMultiInstanceMode; /* J:21389-21392 */
+        return JET_errRunningInMultiInstanceMode; /* dev/ese/src/ese/jetapi.cxx:21389-21392 */
     if (g_mode == MODE_ONEINST && first_inst())
-        return JET_errAlreadyInitialized; /* J:21395-21398 */
+        return JET_errAlreadyInitialized; /* dev/ese/src/ese/jetapi.cxx:21395-21398 */
     if (rstinfo && *(const unsigned long *)rstinfo != cb_expected)
         return JET_errInvalidParameter;
     model_inst *inst;
-    if (g_mode == MODE_NOSET) { /* NoSet -> OneInst with a new instance (J:21409-21424) */
+    if (g_mode == MODE_NOSET) { /* NoSet -> OneInst with a new instance (dev/ese/src/ese/jetapi.cxx:21409-21424) */
         g_mode = MODE_ONEINST;
         inst = new_inst();
         if (!inst) {
@@ -464,7 +465,7 @@ JET_ERR model_init(JET_INSTANCE *pinstance, const void *rstinfo, unsigned long c
     JET_ERR err = init_complete(inst);
     if (err < 0 && err != JET_errAlreadyInitialized && inst->api_lock == LOCK_NONE &&
         err != JET_errRestoreInProgress && err != JET_errTermInProgress) {
-        /* On failure the instance is freed and *pinstance is NULL (J:21504-21519). */
+        /* On failure the instance is freed and *pinstance is NULL (dev/ese/src/ese/jetapi.cxx:21504-21519). */
         model_free_inst(inst);
         if (pinstance)
             *pinstance = 0;
@@ -472,7 +473,7 @@ JET_ERR model_init(JET_INSTANCE *pinstance, const void *rstinfo, unsigned long c
     return err;
 }
 
-/* JetTerm / JetTerm2 -> ErrTermComplete (J:20847-21027). */
+/* JetTerm / JetTerm2 -> ErrTermComplete (dev/ese/src/ese/jetapi.cxx:20847-21027). */
 JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     model_inst *inst;
@@ -480,15 +481,15 @@ JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
     if (err < 0)
         return err;
     if (!inst->initialized && inst->api_lock == LOCK_NONE) {
-        model_free_inst(inst); /* created only: freed, 0 (J:20868-20882) */
+        model_free_inst(inst); /* created only: freed, 0 (dev/ese/src/ese/jetapi.cxx:20868-20882) */
         return JET_errSuccess;
     }
-    if ((err = model_api_enter(inst, 1)) < 0) /* FEnterForTerm (J:20884-20888) */
+    if ((err = model_api_enter(inst, 1)) < 0) /* FEnterForTerm (dev/ese/src/ese/jetapi.cxx:20884-20888) */
         return err;
     inst->api_lock = LOCK_TERMINATING;
-    inst->backup_allowed = 0; /* J:20937; stays cleared if the term fails */
+    inst->backup_allowed = 0; /* dev/ese/src/ese/jetapi.cxx:20937; stays cleared if the term fails */
     if (grbit & (M_bitTermStopBackup | M_bitTermAbrupt))
-        (void)model_backup_cleanup(inst, 1); /* J:20943-20985, result ignored */
+        (void)model_backup_cleanup(inst, 1); /* dev/ese/src/ese/jetapi.cxx:20943-20985, result ignored */
     /* A pause with the API lock held, so a concurrent call can observe -1000: a term that is
      * going to fail on a running backup "waits briefly" (MODEL_TERM_WAIT_MS) before it gives
      * up; ESH_MODEL_TERM_DELAY_MS sets the pause of every term. */
@@ -500,7 +501,8 @@ JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
         EnterCriticalSection(&g_model_lock);
     }
     if (inst->bk.in_progress && !(grbit & M_bitTermAbrupt)) {
-        inst->api_lock = LOCK_NONE; /* S:500-510, TM:1183-1192: the instance stays alive */
+        /* the instance stays alive (dev/ese/src/ese/sysinit.cxx:500-510, dev/ese/src/ese/tm.cxx:1183-1192) */
+        inst->api_lock = LOCK_NONE;
         return inst->bk.surrogate ? M_errSurrogateBackupInProgress : JET_errBackupInProgress;
     }
     /* JetTerm2.en.md: active transactions stop a Complete term ("This error occurs only if
@@ -515,11 +517,11 @@ JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
     inst->api_lock = LOCK_NONE;
     inst->initialized = 0;
     model_free_inst(inst);
-    return (grbit & M_bitTermDirty) ? M_errDirtyShutdown : JET_errSuccess; /* TM:1193-1196 */
+    return (grbit & M_bitTermDirty) ? M_errDirtyShutdown : JET_errSuccess; /* dev/ese/src/ese/tm.cxx:1193-1196 */
 }
 
-/* JetStopServiceInstance: P1 and ErrFindPinst only (J:22278-22312). On a created-only instance
- * ESE dereferences a NULL m_pver (J:22298, J:5142) and the process dies: so does the model's. */
+/* JetStopServiceInstance: P1 and ErrFindPinst only (dev/ese/src/ese/jetapi.cxx:22278-22312). On a created-only instance
+ * ESE dereferences a NULL m_pver (dev/ese/src/ese/jetapi.cxx:22298, 5142) and the process dies: so does the model's. */
 JET_ERR model_stop_service_instance(JET_INSTANCE instance)
 {
     model_inst *inst;
@@ -532,7 +534,7 @@ JET_ERR model_stop_service_instance(JET_INSTANCE instance)
     return JET_errSuccess;
 }
 
-/* JetStopServiceInstance2 (J:22315-22594). */
+/* JetStopServiceInstance2 (dev/ese/src/ese/jetapi.cxx:22315-22594). */
 JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
 {
     const JET_GRBIT known = M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches |
@@ -542,22 +544,22 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
     if (err < 0)
         return err;
     if (grbit & ~known)
-        return JET_errInvalidGrbit; /* J:22342-22345 */
+        return JET_errInvalidGrbit; /* dev/ese/src/ese/jetapi.cxx:22342-22345 */
     if (grbit & M_bitStopServiceResume) {
         if (inst->stop_service)
-            return JET_errClientRequestToStopJetService; /* J:22350-22376 */
+            return JET_errClientRequestToStopJetService; /* dev/ese/src/ese/jetapi.cxx:22350-22376 */
         inst->stop_service_bits &= ~(grbit & ~M_bitStopServiceResume);
         if ((grbit & ~M_bitStopServiceResume) == 0)
             inst->stop_service_bits = 0;
         return JET_errSuccess;
     }
     if ((grbit & M_bitStopServiceStopAndEmitLog) && grbit != M_bitStopServiceStopAndEmitLog)
-        return JET_errInvalidGrbit; /* J:22443-22451 */
+        return JET_errInvalidGrbit; /* dev/ese/src/ese/jetapi.cxx:22443-22451 */
     /* All and QuiesceCaches reach the missing version store of a created-only instance
-     * (J:22532 versus J:5142): fail-fast, as in ESE. */
+     * (dev/ese/src/ese/jetapi.cxx:22532 versus dev/ese/src/ese/jetapi.cxx:5142): fail-fast, as in ESE. */
     if (!inst->initialized && (grbit == 0 || (grbit & M_bitStopServiceQuiesceCaches)))
         model_fail_fast();
-    if (grbit == 0) { /* StopServiceAll (J:22460-22468, J:22574-22586) */
+    if (grbit == 0) { /* StopServiceAll (dev/ese/src/ese/jetapi.cxx:22460-22468, 22574-22586) */
         inst->stop_service_bits |= M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches;
         inst->stop_service = 1;
         return JET_errSuccess;
@@ -566,13 +568,14 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
     return JET_errSuccess;
 }
 
-/* JetStopBackupInstance: P1, ErrFindPinst, set the flag, always 0 (J:22618-22638). */
+/* JetStopBackupInstance: P1, ErrFindPinst, set the flag, always 0 (dev/ese/src/ese/jetapi.cxx:22618-22638). */
 JET_ERR model_stop_backup_instance(JET_INSTANCE instance)
 {
     model_inst *inst;
     JET_ERR err = model_find_valid_pinst(instance, &inst);
     if (err < 0)
-        return err; /* J:22625 */
-    inst->bk.stop = 1; /* BKSetStopBackup (J:22627-22630; D:4300-4303) */
+        return err; /* dev/ese/src/ese/jetapi.cxx:22625 */
+    /* BKSetStopBackup (dev/ese/src/ese/jetapi.cxx:22627-22630; dev/ese/src/inc/daedef.hxx:4300-4303) */
+    inst->bk.stop = 1;
     return JET_errSuccess;
 }

@@ -1,6 +1,7 @@
 /* esentmodel.dll: the reference model of ESENT's documented behaviour (on Linux, Wine's
  * esent.dll is all stubs). State and the typed entry points shared by the model's files.
- * Citations "B:", "J:", "D:" ... refer to /work/shared/reference/ese-backup-behaviour.md. */
+ * Citations are paths and lines of ESE's public repository (microsoft/Extensible-Storage-Engine) at the
+ * commit pinned in docs/evidence-index.md. */
 #ifndef ESH_MODEL_H
 #define ESH_MODEL_H
 
@@ -8,7 +9,7 @@
 #include <esent.h>
 #include <stdint.h>
 
-/* Codes and flags MinGW's esent.h lacks (values from ese-backup-behaviour.md section 3). */
+/* Codes and flags MinGW's esent.h lacks (values from ESE's dev/ese/published/inc/jethdr.w). */
 #define M_errLogFileNotCopied (-616)
 #define M_errSurrogateBackupInProgress (-617)
 #define M_errBackupAbortByServer (-801)
@@ -45,7 +46,7 @@
 
 typedef enum model_mode { MODE_NOSET, MODE_ONEINST, MODE_MULTIINST } model_mode;
 
-/* The API lock an INST holds while a long call runs (D:5287-5294). */
+/* The API lock an INST holds while a long call runs (dev/ese/src/inc/daedef.hxx:5287-5294). */
 typedef enum model_api_lock { LOCK_NONE, LOCK_INITIALIZING, LOCK_TERMINATING, LOCK_RESTORING } model_api_lock;
 
 typedef enum model_bk_status { BK_NOT_STARTED, BK_DATABASES, BK_LOGS_AND_PATCHES } model_bk_status;
@@ -62,7 +63,7 @@ typedef struct model_params {
     JET_API_PTR other[256]; /* the numeric value of any other parameter id below 256, stored */
 } model_params;
 
-/* The one backup file slot (crhfMax = 1, D:4166). */
+/* The one backup file slot (crhfMax = 1, dev/ese/src/inc/daedef.hxx:4166). */
 typedef struct model_backup_file {
     int in_use;
     int is_db;
@@ -99,7 +100,7 @@ typedef struct model_inst {
     int stop_service;         /* m_fStopJetService */
     unsigned long stop_service_bits; /* partial StopServiceInstance2 bits (not -1329) */
     int backup_allowed;       /* m_fBackupAllowed */
-    int full_backup_done;     /* a full backup ended normally (for Incremental, B:827-837) */
+    int full_backup_done;     /* a full backup ended normally (for Incremental, dev/ese/src/ese/backup.cxx:827-837) */
     int has_name;
     WCHAR name[MODEL_NAME_MAX];
     model_params params;
@@ -135,15 +136,15 @@ void model_process_detach(void);
 /* A delay in ms from the environment, `fallback` if unset. */
 unsigned long model_env_ms(const char *name, unsigned long fallback);
 
-/* Prologues. P (J:5264-5271, J:4067-4076, J:4425-4446): validate, find, enter. */
+/* Prologues. P (dev/ese/src/ese/jetapi.cxx:5264-5271, 4067-4076, 4425-4446): validate, find, enter. */
 JET_ERR model_validate_instance(JET_INSTANCE instance);          /* P1 */
 JET_ERR model_find_pinst(JET_INSTANCE instance, model_inst **out); /* P3 */
 JET_ERR model_find_valid_pinst(JET_INSTANCE instance, model_inst **out); /* P1 then P3 */
 JET_ERR model_api_enter(model_inst *inst, int for_term);         /* P4 */
 JET_ERR model_enter(JET_INSTANCE instance, model_inst **out);    /* P1+P3+P4 */
-JET_ERR model_check_one_inst_mode(JET_INSTANCE *legacy);        /* L (J:2971-2993) */
+JET_ERR model_check_one_inst_mode(JET_INSTANCE *legacy);        /* L (dev/ese/src/ese/jetapi.cxx:2971-2993) */
 int model_inst_is_live(const model_inst *inst);
-/* Kills the process as ESE's fail-fast exception policy does (P2, _jet.hxx:483-510). */
+/* Kills the process as ESE's fail-fast exception policy does (P2, dev/ese/src/inc/_jet.hxx:483-510). */
 void model_fail_fast(void);
 void model_free_inst(model_inst *inst);
 
@@ -175,7 +176,7 @@ int model_sessions_in_transaction(const model_inst *inst);
 JET_ERR model_begin_transaction(JET_SESID sesid);
 JET_ERR model_end_transaction(JET_SESID sesid, int commit);
 
-/* ---- backup.c: the backup context (B:1628-4577) --------------------------------------- */
+/* ---- backup.c: the backup context (dev/ese/src/ese/backup.cxx:1628-4577) --------------------------------------- */
 JET_ERR model_begin_backup(JET_INSTANCE instance, JET_GRBIT grbit);
 /* The multi-string outputs come back as a malloc'ed wide multi-string and its size in bytes. */
 JET_ERR model_get_attach_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *pcb);
@@ -188,13 +189,14 @@ JET_ERR model_get_log_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *p
 JET_ERR model_get_truncate_log_info(JET_INSTANCE instance, WCHAR **pwsz, unsigned long *pcb);
 JET_ERR model_truncate_log(JET_INSTANCE instance);
 JET_ERR model_end_backup(JET_INSTANCE instance, JET_GRBIT grbit);
-/* Ends the backup with the given reason; 0, or -520 when none was running (B:4130-4577). */
+/* Ends the backup with the given reason; 0, or -520 when none was running (dev/ese/src/ese/backup.cxx:4130-4577). */
 JET_ERR model_backup_cleanup(model_inst *inst, int abnormal);
 
 /* ---- restore.c --------------------------------------------------------------------- */
 JET_ERR model_restore_instance(JET_INSTANCE instance, const WCHAR *backup_dir, const WCHAR *dest,
                                JET_PFNSTATUS pfn);
-/* JetRestore / JetRestore2: the legacy form (ErrRUNINSTCheckAndSetOneInstMode, J:2960-2963). */
+/* JetRestore / JetRestore2: the legacy form (ErrRUNINSTCheckAndSetOneInstMode,
+ * dev/ese/src/ese/jetapi.cxx:2960-2963). */
 JET_ERR model_restore_legacy(const WCHAR *backup_dir, const WCHAR *dest, JET_PFNSTATUS pfn);
 JET_ERR model_external_restore(const WCHAR *chk_path, const WCHAR *log_path, const JET_RSTMAP_W *map,
                                long nmap, const WCHAR *backup_log_path, long gen_low, long gen_high,
@@ -219,7 +221,7 @@ JET_ERR model_files_create_db(const WCHAR *path, unsigned long page_size, int ov
 JET_ERR model_files_read_db_header(const WCHAR *path, unsigned long *page_size, unsigned long *pgno_last,
                                    WCHAR *origin /* optional, MODEL_NAME_MAX */);
 int model_files_is_log(const WCHAR *path, unsigned long *gen);
-/* Fills a database's backup trailer page (the one page after pgnoLast, B:2359-2383). */
+/* Fills a database's backup trailer page (the one page after pgnoLast, dev/ese/src/ese/backup.cxx:2359-2383). */
 void model_files_trailer(unsigned char *page, unsigned long page_size, unsigned long pgno_last);
 /* Copies a file, dropping a database's trailer page when `strip_trailer`. */
 JET_ERR model_files_copy(const WCHAR *from, const WCHAR *to, int strip_trailer);
@@ -227,7 +229,7 @@ unsigned long model_files_lowest_gen(const model_inst *inst);
 
 /* ---- text.c ------------------------------------------------------------------------ */
 WCHAR *model_widen(const char *s);  /* malloc'ed, NULL for NULL */
-/* Writes a wide multi-string as a narrow one into the A caller's buffer (J:17517-17531). */
+/* Writes a wide multi-string as a narrow one into the A caller's buffer (dev/ese/src/ese/jetapi.cxx:17517-17531). */
 JET_ERR model_multisz_to_a(const WCHAR *wsz, unsigned long cbw, char *buf, unsigned long cb_max,
                            unsigned long *pcb_actual);
 /* Copies a wide multi-string for the W caller: min(cbMax, cbActual) bytes. */

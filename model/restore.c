@@ -1,7 +1,7 @@
 /* Restore: JetRestoreInstance copies a backup folder (database files as streamed, with their
  * trailer page, and log generations) back and "recovers" (rewrites the checkpoint and starts
  * a new current log). While it runs the instance holds fAPIRestoring, so a concurrent call on
- * it gets -506 (J:4407-4410, J:22180-22210). The model's API lock is released meanwhile; the
+ * it gets -506 (dev/ese/src/ese/jetapi.cxx:4407-4410, 22180-22210). The model's API lock is released meanwhile; the
  * status callback (JET_PFNSTATUS) runs then, followed by a pause of MODEL_RESTORE_WAIT_MS
  * (ESH_MODEL_RESTORE_DELAY_MS overrides it). */
 #include "model.h"
@@ -103,7 +103,7 @@ static JET_ERR copy_backup_folder(model_inst *tmp, const WCHAR *dir, const WCHAR
     return err;
 }
 
-/* JetRestoreInstance (J:22150-22210). */
+/* JetRestoreInstance (dev/ese/src/ese/jetapi.cxx:22150-22210). */
 JET_ERR model_restore_instance(JET_INSTANCE instance, const WCHAR *backup_dir, const WCHAR *dest,
                                JET_PFNSTATUS pfn)
 {
@@ -115,7 +115,7 @@ JET_ERR model_restore_instance(JET_INSTANCE instance, const WCHAR *backup_dir, c
             err = model_find_pinst(instance, &inst);
             if (err < 0)
                 return err;
-        } else { /* NoSet -> MultiInst with a temporary instance (J:22150-22154) */
+        } else { /* NoSet -> MultiInst with a temporary instance (dev/ese/src/ese/jetapi.cxx:22150-22154) */
             JET_INSTANCE tmp;
             if ((err = model_create_instance(&tmp, L"esentmodel-restore")) < 0)
                 return err;
@@ -153,7 +153,8 @@ JET_ERR model_restore_instance(JET_INSTANCE instance, const WCHAR *backup_dir, c
     return err; /* the instance stays created, not initialised */
 }
 
-/* JetRestore / JetRestore2 (J:17069-17128): ErrRUNINSTCheckAndSetOneInstMode (J:2960-2963):
+/* JetRestore / JetRestore2 (dev/ese/src/ese/jetapi.cxx:17069-17128): ErrRUNINSTCheckAndSetOneInstMode
+ * (dev/ese/src/ese/jetapi.cxx:2960-2963):
  * MultiInst -> -1081; NoSet -> OneInst for the restore, on a temporary instance. */
 JET_ERR model_restore_legacy(const WCHAR *backup_dir, const WCHAR *dest, JET_PFNSTATUS pfn)
 {
@@ -174,7 +175,7 @@ JET_ERR model_restore_legacy(const WCHAR *backup_dir, const WCHAR *dest, JET_PFN
     return err;
 }
 
-/* JetExternalRestore[2] (J:18663-18718): the caller already wrote the streamed databases to
+/* JetExternalRestore[2] (dev/ese/src/ese/jetapi.cxx:18663-18718): the caller already wrote the streamed databases to
  * their new names; the model drops their trailer pages, copies log generations
  * [genLow, genHigh] from the backup log folder and recovers, on a temporary instance (which,
  * as JetCreateInstance does, sets MultiInst mode from NoSet until it is freed). */

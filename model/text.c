@@ -1,6 +1,6 @@
 /* Narrow <-> wide strings for the A exports. ESE's A functions convert and call the W core
- * (J:17506-17544); a multi-string output that does not fit a non-zero narrow buffer is
- * JET_errBufferTooSmall (J:17517-17531; os/string.cxx:779-790). */
+ * (dev/ese/src/ese/jetapi.cxx:17506-17544); a multi-string output that does not fit a non-zero narrow buffer is
+ * JET_errBufferTooSmall (dev/ese/src/ese/jetapi.cxx:17517-17531; dev/ese/src/os/string.cxx:779-790). */
 #include "model.h"
 
 #include <stdlib.h>
@@ -38,5 +38,6 @@ JET_ERR model_multisz_to_a(const WCHAR *wsz, unsigned long cbw, char *buf, unsig
 void model_multisz_to_w(const WCHAR *wsz, unsigned long cbw, WCHAR *buf, unsigned long cb_max)
 {
     if (buf && cb_max)
-        memcpy(buf, wsz, cbw < cb_max ? cbw : cb_max); /* a short buffer is not an error (B:2036-2044) */
+        /* a short buffer is not an error (dev/ese/src/ese/backup.cxx:2036-2044) */
+        memcpy(buf, wsz, cbw < cb_max ? cbw : cb_max);
 }

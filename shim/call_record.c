@@ -257,8 +257,8 @@ static void describe_arg(scn_arg *arg, arena *a, const api_param *params, unsign
             return;
         }
         if (p->kind == API_KIND_BUF) {
-            /* Alignment matters to ESE (JetReadFileInstance wants page-aligned memory, B:2738),
-             * so a replay must get the same offset from a page boundary. */
+            /* Alignment matters to ESE (JetReadFileInstance wants page-aligned memory,
+             * dev/ese/src/ese/backup.cxx:2738), so a replay must get the same offset from a page boundary. */
             uintptr_t offset = (uintptr_t)ptr % os_page_size();
             arg->align_page = offset == 0;
             arg->misalign = (int)offset;

@@ -35,10 +35,11 @@ if(CMAKE_CROSSCOMPILING AND ESH_WINE)
   # failures), and ws2022's run through the shim agrees with its direct run.
   esh_test(NAME ci.windows_diff_script
     COMMAND ${CMAKE_COMMAND} -DEXPECT_EXIT=0
-            "-DEXPECT_OUTPUT=\\[1\\] reference model.*end-backup-twice #3.*### ESENT across hosts.*\\| end-backup-twice #3 \\|.*hosts differ.*ws2022-x64: same codes as the direct run"
+            "-DEXPECT_OUTPUT=\\[1\\] reference model.*end-backup-twice #3.*### ESENT across hosts.*\\| end-backup-twice #3 \\|.*artifact `esent-matrix` \\(ci-matrix.html\\).*hosts differ.*ws2022-x64: same codes as the direct run"
             "-DEXPECT_ABSENT=results-ws2022-x64-shim.txt: scenarios"
             -P ${_ci_dir}/expect_exit.cmake
-            env ${_runner} GITHUB_STEP_SUMMARY= bash ${CMAKE_SOURCE_DIR}/ci/windows-diff.sh
+            env ${_runner} GITHUB_STEP_SUMMARY= ESH_HTML=${CMAKE_CURRENT_BINARY_DIR}/ci-matrix.html
+            bash ${CMAKE_SOURCE_DIR}/ci/windows-diff.sh
             $<TARGET_FILE:esent-harness> ${_results})
   # ... and fails (exit 1) when a run through the shim returned another code.
   esh_test(NAME ci.windows_diff_script_shim_changed

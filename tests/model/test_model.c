@@ -177,13 +177,13 @@ static void test_legacy_call_in_multi_instance_mode(void **state)
 {
     (void)state;
     U inst = 0;
-    assert_int_equal(J0("JetStopBackup"), -1003); /* NoSet (J:2976-2985) */
+    assert_int_equal(J0("JetStopBackup"), -1003); /* NoSet (dev/ese/src/ese/jetapi.cxx:2976-2985) */
     assert_int_equal(J3("JetEnableMultiInstanceA", NULL, 0, NULL), 0);
     assert_int_equal(J0("JetStopBackup"), -1081); /* MultiInst, no instance (sticky) */
     assert_int_equal(J0("JetEndExternalBackup"), -1081);
     assert_int_equal(J0("JetStopService"), -1081);
     assert_int_equal(J1("JetBeginExternalBackup", 0), -1081);
-    assert_int_equal(J1("JetInit", NULL), -1081); /* J:21389-21392 */
+    assert_int_equal(J1("JetInit", NULL), -1081); /* dev/ese/src/ese/jetapi.cxx:21389-21392 */
     assert_int_equal(J3("JetEnableMultiInstanceA", NULL, 0, NULL), -1082);
     /* The mode returns to NoSet only when the last instance is freed. */
     assert_int_equal(J2("JetCreateInstanceA", &inst, "legacy"), 0);
@@ -266,7 +266,7 @@ static void test_stop_then_end(void **state)
     start_instance(&l, "stop-end");
     assert_int_equal(J1("JetStopBackupInstance", l.inst), 0); /* no backup: still 0 */
     assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), 0);
-    /* Attach info: a short narrow buffer is -1038 (J:17517-17531), a short wide one is not. */
+    /* Attach info: a short narrow buffer is -1038 (dev/ese/src/ese/jetapi.cxx:17517-17531), a short wide one is not. */
     char small[4];
     WCHAR wsmall[2];
     unsigned long need = 0;
@@ -274,7 +274,7 @@ static void test_stop_then_end(void **state)
     assert_true(need > sizeof small);
     assert_int_equal(J4("JetGetAttachInfoInstanceA", l.inst, small, sizeof small, &got), -1038);
     assert_int_equal(J4("JetGetAttachInfoInstanceW", l.inst, wsmall, sizeof wsmall, &got), 0);
-    assert_int_equal(got, need * sizeof(WCHAR)); /* the full size (B:2036-2044) */
+    assert_int_equal(got, need * sizeof(WCHAR)); /* the full size (dev/ese/src/ese/backup.cxx:2036-2044) */
     assert_int_equal(J1("JetStopBackupInstance", l.inst), 0);
     assert_int_equal(J1("JetStopBackupInstance", l.inst), 0); /* idempotent */
     assert_int_equal(J1("JetEndExternalBackupInstance", l.inst), 0);
@@ -346,7 +346,7 @@ static void test_two_instances(void **state)
     assert_int_equal(J5("JetSetSystemParameterA", &c, 0, paramSystemPath, 0, "sys\\"), 0);
     U created = c;
     assert_int_equal(J1("JetInit", &c), -1083); /* and the failed init frees it */
-    assert_int_equal(c, 0);                      /* J:21504-21519 */
+    assert_int_equal(c, 0);                      /* dev/ese/src/ese/jetapi.cxx:21504-21519 */
     assert_int_equal(J1("JetStopBackupInstance", created), -1115);
     assert_int_equal(J2("JetCreateInstanceA", &b.inst, "second"), 0);
     assert_int_equal(J5("JetSetSystemParameterA", &b.inst, 0, paramSystemPath, 0, "sys2\\"), 0);
@@ -370,7 +370,7 @@ static void test_term_complete_with_backup(void **state)
     assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), 0);
     assert_int_equal(J2("JetTerm2", l.inst, bitTermComplete), -505); /* the instance stays */
     assert_int_equal(J1("JetEndExternalBackupInstance", l.inst), 0);
-    assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), -523); /* J:20937 */
+    assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), -523); /* dev/ese/src/ese/jetapi.cxx:20937 */
     assert_int_equal(J2("JetTerm2", l.inst, bitTermComplete), 0);
     assert_int_equal(J1("JetStopBackupInstance", l.inst), -1115);
 }
@@ -655,14 +655,15 @@ static int crash_child(const char *which)
     if (J2("JetCreateInstanceA", &inst, "crash") != 0)
         return 3;
     if (!strcmp(which, "stop-service-created")) {
-        J1("JetStopServiceInstance", inst); /* ESE: NULL m_pver (J:22298) */
+        J1("JetStopServiceInstance", inst); /* ESE: NULL m_pver (dev/ese/src/ese/jetapi.cxx:22298) */
         return 4;
     }
     if (J1("JetInit", &inst) != 0 || J2("JetBeginExternalBackupInstance", inst, 0) != 0)
         return 3;
     void *buf = VirtualAlloc(NULL, 65536, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     unsigned long got = 0;
-    J5("JetReadFileInstance", inst, 0x10000000, buf, 65536, &got); /* never range-checked (B:2690) */
+    /* never range-checked (dev/ese/src/ese/backup.cxx:2690) */
+    J5("JetReadFileInstance", inst, 0x10000000, buf, 65536, &got);
     return 4;
 }
 

@@ -121,7 +121,8 @@ static void test_reader_accepts_comments_crlf_and_unknown_codes(void **state)
                                "# a comment\r\n"
                                "host\tos\tWindows 11\r\n"
                                "step\ts\t1\tx.scn:1\tJetInit\t-99999\t-99999\t-\tfail\r\n"
-                               "step\ts\t2\tx.scn:2\tJetInit\tJET_errSomethingNewer\t-4242\tdocs\tpass";
+                               "step\ts\t2\tx.scn:2\tJetInit\tJET_errSomethingNewer\t-4242\tdocs\tpass\r\n"
+                               "summary\tpassed\t1\tfailed\t1";
     res_file file;
     char err[256];
     if (res_read_text(&file, "r.txt", text, sizeof text - 1, err, sizeof err) != 0)
@@ -172,6 +173,9 @@ static void test_malformed_lines_are_located(void **state)
         {HDR "summary\tpassed\n", "r.txt:2:15: error: summary needs KEY COUNT pairs"},
         {HDR "summary\tpassed\tmany\n", "r.txt:2:16: error: expected a count after passed"},
         {HDR "host\tos\tx\nstep\n", "r.txt:3:5: error: step record needs 9 fields"},
+        /* Cut at a line boundary: every line is whole, but the summary the writer ends with is missing. */
+        {HDR "scenario\ta\tpass\tx:1\t1\nstep\ta\t1\tx:1\tJetInit\tJET_errSuccess\t0\t-\tpass\n",
+         "r.txt:4:1: error: no summary line: the file was cut short"},
     };
 #undef HDR
     int wrong = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "results_diff.h"
+#include "results_html.h"
 
 /* Hand-built results, so the diff is tested without the reader. */
 static res_kv ws2022_facts[] = {
@@ -64,13 +65,15 @@ static res_file make_file(char *path, res_kv *facts, size_t nfacts, res_step *st
 }
 
 /* What a writer produced, as a string (freed by the caller). */
-static char *render(const rdiff *d, int markdown)
+static char *render_as(const rdiff *d, char how, const char *link_base)
 {
     /* A named file in the working directory: tmpfile() may want the drive root on Windows. */
     FILE *tmp = fopen("test_results_diff.out", "w+b");
     assert_non_null(tmp);
-    if (markdown)
+    if (how == 'm')
         rdiff_write_markdown(tmp, d);
+    else if (how == 'h')
+        rdiff_write_html(tmp, d, link_base);
     else
         rdiff_write_text(tmp, d);
     long size = ftell(tmp);
@@ -82,6 +85,27 @@ static char *render(const rdiff *d, int markdown)
     fclose(tmp);
     remove("test_results_diff.out");
     return text;
+}
+
+static char *render(const rdiff *d, int markdown)
+{
+    return render_as(d, markdown ? 'm' : 't', NULL);
+}
+
+static void test_label_marks_a_run_through_the_shim(void **state)
+{
+    (void)state;
+    char label[384];
+    res_kv facts[] = {{"host", "os", "Windows 11 Pro"}, {"host", "build", "26100"}, {"host", "ubr", "1"},
+                      {"host", "arch", "x64"}, {"esent", "path", "C:\\Windows\\System32\\esent.dll"},
+                      {"esent", "version", "10.0.26100.1"}, {"esent", "kind", "system"},
+                      {"harness", "shim", "C:\\h\\esentshim.dll"}};
+    res_file file = make_file("s", facts, COUNT(facts), NULL, 0, NULL, 0);
+    rdiff_host_label(&file, label, sizeof label);
+    assert_string_equal(label, "Windows 11 Pro 26100.1 x64, esent.dll 10.0.26100.1, through esentshim.dll");
+    facts[7].value = "-";
+    rdiff_host_label(&file, label, sizeof label);
+    assert_string_equal(label, "Windows 11 Pro 26100.1 x64, esent.dll 10.0.26100.1");
 }
 
 static void test_labels_name_release_build_arch_and_dll(void **state)
@@ -243,13 +267,55 @@ static void test_racy_rows_are_marked_and_counted_apart(void **state)
     assert_int_equal(d.nrows, 1);
     assert_int_equal(d.nracy, 1);
     assert_true(d.rows[0].racy);
+    assert_false(rdiff_hosts_differ(&d));
+    /* A racy pass is no pass: the host that passed "flaky" only by chance shows it apart. */
+    assert_int_equal(d.hosts[0].passed, 1);
+    assert_int_equal(d.hosts[0].racy, 1);
+    assert_int_equal(d.hosts[1].passed, 2);
+    assert_int_equal(d.hosts[1].racy, 0);
     char *text = render(&d, 0);
+    assert_non_null(strstr(text, "scenarios 1 passed, 0 failed, 0 skipped, 1 racy"));
     assert_non_null(strstr(text, "0 steps differ, and 1 in racy scenarios"));
     assert_non_null(strstr(text, "flaky #1 JetTerm (racy)"));
     free(text);
     char *md = render(&d, 1);
     assert_non_null(strstr(md, "| flaky #1 (racy) | JetTerm |"));
+    assert_non_null(strstr(md, "| 1 passed, 0 failed, 0 skipped, 1 racy |"));
     free(md);
+    rdiff_free(&d);
+}
+
+/* The page keeps every step (RDIFF_ALL_ROWS), escapes what it shows, and links each row. */
+static void test_html_page_has_every_step_escaped_and_linked(void **state)
+{
+    (void)state;
+    res_kv facts[] = {{"host", "os", "Odd<b>&Name"}, {"esent", "kind", "system"}};
+    res_step x[] = {{"a<b", 1, "dir\\s.scn:2", "JetInit", 0, "-", "pass"}, {"a<b", 2, "s.scn:3", "JetTerm", 0, "-", "pass"}};
+    res_step y[] = {{"a<b", 1, "dir\\s.scn:2", "JetInit", 0, "-", "pass"}, {"a<b", 2, "s.scn:3", "JetTerm", -801, "docs", "fail"}};
+    res_scenario sx[] = {{"a<b", "pass", "s.scn:1", 0.1, NULL}};
+    res_scenario sy[] = {{"a<b", "fail", "s.scn:1", 0.1, "why \"not\""}};
+    res_file files[2];
+    rdiff d;
+    files[0] = make_file("x", facts, COUNT(facts), x, 2, sx, 1);
+    files[1] = make_file("y", facts, COUNT(facts), y, 2, sy, 1);
+    assert_int_equal(rdiff_build_flags(&d, files, 2, RDIFF_ALL_ROWS), 0);
+    assert_int_equal(d.nrows, 2);
+    assert_int_equal(d.ndiffering, 1);
+    assert_int_equal(d.identical, 1);
+    assert_false(d.rows[0].differs);
+    assert_true(d.rows[1].differs);
+    assert_true(rdiff_hosts_differ(&d));
+    char *page = render_as(&d, 'h', "https://example.invalid/b/");
+    assert_null(strstr(page, "a<b"));
+    assert_null(strstr(page, "Odd<b>"));
+    assert_non_null(strstr(page, "Odd&lt;b&gt;&amp;Name"));
+    assert_non_null(strstr(page, "why &quot;not&quot;"));
+    assert_non_null(strstr(page, "<a href=\"https://example.invalid/b/dir/s.scn#L2\">dir\\s.scn:2</a>"));
+    assert_non_null(strstr(page, "<td class=\"code agree\" data-code=\"0\""));
+    assert_non_null(strstr(page, "<td class=\"code o1\" data-code=\"-801\" data-branch=\"docs\""));
+    assert_non_null(strstr(page, "<tr class=\"step differs\" data-scenario=\"a&lt;b\" data-index=\"2\">"));
+    assert_null(strstr(page, " src="));
+    free(page);
     rdiff_free(&d);
 }
 
@@ -280,6 +346,8 @@ int main(void)
         cmocka_unit_test(test_same_code_other_branch_or_function_differs),
         cmocka_unit_test(test_step_missing_in_the_first_host),
         cmocka_unit_test(test_racy_rows_are_marked_and_counted_apart),
+        cmocka_unit_test(test_label_marks_a_run_through_the_shim),
+        cmocka_unit_test(test_html_page_has_every_step_escaped_and_linked),
         cmocka_unit_test(test_markdown_escapes_pipes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,7 +16,7 @@ static void test_scenario_header_lines(void **state)
                            "scenario stop-then-read.v2_x   # trailing comment\n"
                            "  purpose: after a stop, reads fail   # why\n"
                            "  evidence: doc JetStopBackupInstance.de.txt \"Die meisten \\\"APIs\\\".\"\n"
-                           "  evidence: src B:2702-2709 \"ErrBKReadFile returns -801\"\n"
+                           "  evidence: src dev/ese/src/ese/backup.cxx:2702-2709 \"ErrBKReadFile returns -801\"\n"
                            "  skip: needs a real backup\n"
                            "  racy: thread timing\n"
                            "  expect: crash\n"
@@ -37,7 +37,7 @@ static void test_scenario_header_lines(void **state)
     assert_string_equal(sc->evidence[0].text, "Die meisten \"APIs\".");
     assert_int_equal(sc->evidence[0].loc.line, 5);
     assert_string_equal(sc->evidence[1].kind, "src");
-    assert_string_equal(sc->evidence[1].where, "B:2702-2709");
+    assert_string_equal(sc->evidence[1].where, "dev/ese/src/ese/backup.cxx:2702-2709");
     assert_string_equal(sc->skip_reason, "needs a real backup");
     assert_string_equal(sc->racy_reason, "thread timing");
     assert_int_equal(sc->outcome, SCN_OUTCOME_CRASH);
@@ -246,19 +246,19 @@ static void test_evidence_belongs_where_it_is_written(void **state)
 {
     (void)state;
     scn_suite s = parse_ok("scenario e\n"
-                           "  evidence: src B:1 \"whole\"\n"
+                           "  evidence: src dev/ese/src/ese/backup.cxx:1 \"whole\"\n"
                            "  purpose: p\n"
                            "  JetCreateInstanceA(&i, null) -> 0\n"
-                           "  evidence: src B:2 \"second step\"\n"
-                           "  evidence: src B:3 \"second step too\"\n"
+                           "  evidence: src dev/ese/src/ese/backup.cxx:2 \"second step\"\n"
+                           "  evidence: src dev/ese/src/ese/backup.cxx:3 \"second step too\"\n"
                            "  JetInit(&i) -> 0\n"
                            "  JetTerm($i) -> 0\n"
-                           "  evidence: src B:4 \"after the last step\"\n"
+                           "  evidence: src dev/ese/src/ese/backup.cxx:4 \"after the last step\"\n"
                            "end\n");
     const scn_scenario *sc = &s.scenarios[0];
     assert_int_equal(sc->nevidence, 2);
-    assert_string_equal(sc->evidence[0].where, "B:1");
-    assert_string_equal(sc->evidence[1].where, "B:4");
+    assert_string_equal(sc->evidence[0].where, "dev/ese/src/ese/backup.cxx:1");
+    assert_string_equal(sc->evidence[1].where, "dev/ese/src/ese/backup.cxx:4");
     assert_int_equal(sc->steps[0].nevidence, 0);
     assert_int_equal(sc->steps[1].nevidence, 2);
     assert_string_equal(sc->steps[1].evidence[1].text, "second step too");
@@ -270,9 +270,9 @@ static void test_use_splices_setups_with_their_evidence(void **state)
 {
     (void)state;
     scn_suite s = parse_ok("setup inner\n"
-                           "  evidence: src S:1 \"inner setup\"\n"
+                           "  evidence: src dev/ese/src/ese/sysinit.cxx:1 \"inner setup\"\n"
                            "  JetCreateInstanceA(&inst, \"x\") -> 0\n"
-                           "  evidence: src S:2 \"init\"\n"
+                           "  evidence: src dev/ese/src/ese/sysinit.cxx:2 \"init\"\n"
                            "  JetInit(&inst) -> 0\n"
                            "end\n"
                            "scenario uses-outer\n"
@@ -306,10 +306,10 @@ static void test_use_splices_setups_with_their_evidence(void **state)
     assert_int_equal(sc->steps[1].nevidence, 1);
     assert_string_equal(sc->steps[1].evidence[0].where, "A:2");
     assert_int_equal(sc->steps[2].nevidence, 1);
-    assert_string_equal(sc->steps[2].evidence[0].where, "S:2");
+    assert_string_equal(sc->steps[2].evidence[0].where, "dev/ese/src/ese/sysinit.cxx:2");
     assert_int_equal(sc->nevidence, 3);
     assert_string_equal(sc->evidence[0].where, "A:1");
-    assert_string_equal(sc->evidence[1].where, "S:1");
+    assert_string_equal(sc->evidence[1].where, "dev/ese/src/ese/sysinit.cxx:1");
     assert_string_equal(sc->evidence[2].where, "E:1");
     /* Setups are kept expanded too. */
     for (size_t i = 0; i < s.nsetups; i++)
@@ -327,7 +327,7 @@ static void test_threads_wait_sleep(void **state)
     scn_suite s = parse_ok("scenario end-during-term\n"
                            "  racy: End must land while JetTerm2 holds the instance\n"
                            "  purpose: p\n"
-                           "  evidence: src B:1 \"x\"\n"
+                           "  evidence: src dev/ese/src/ese/backup.cxx:1 \"x\"\n"
                            "  JetCreateInstanceA(&inst, null) -> 0\n"
                            "  t1: JetTerm2($inst, JET_bitTermComplete) -> any\n"
                            "  sleep 250\n"
@@ -489,7 +489,7 @@ static void test_errors_have_exact_places(void **state)
         {SCN_WRAP("  scenario nested\n"), 4, 3, "scenario inside scenario 's' (missing end?)"},
         {SCN_WRAP("  include x.scn\n"), 4, 3, "include inside scenario 's'"},
         {SCN_WRAP("  end now\n"), 4, 7, "unexpected 'now' after end"},
-        {"scenario a\n  evidence: src B:1 \"x\"\nend\n", 1, 10, "scenario 'a' has no purpose: line"},
+        {"scenario a\n  evidence: src dev/ese/src/ese/backup.cxx:1 \"x\"\nend\n", 1, 10, "scenario 'a' has no purpose: line"},
         {"scenario a\n  purpose: p\n  JetStopBackup() -> 0\nend\n", 1, 10, "scenario 'a' has no evidence: line"},
         {"scenario\n", 1, 9, "expected a scenario name"},
         {"scenario a b\n", 1, 12, "unexpected 'b' after the scenario name"},
@@ -619,7 +619,7 @@ static void test_mutations_never_crash(void **state)
 {
     (void)state;
     static const char base[] = "include setups/x.scn\nsetup st\n JetCreateInstanceA(&inst, \"a\\tb\") -> 0\nend\n"
-                               "scenario m\n purpose: p\n evidence: src B:1 \"q\"\n use st\n"
+                               "scenario m\n purpose: p\n evidence: src dev/ese/src/ese/backup.cxx:1 \"q\"\n use st\n"
                                " t1: JetGetLogInfoInstance2A($inst, buf(8, page, +1), 8, &cb=3, struct(JET_LOGINFO_A)) -> "
                                "docs: JET_errSuccess (0) @win7..win10,build>=9200 | any\n wait t1\n sleep 3\nend\n";
     static const char alphabet[] = "()|,@&$\"\\#:.-+=0x9 \n\tAaJ_";

@@ -2,7 +2,11 @@
  * fixed, documented behaviour, so the runner's tests know every answer in advance:
  *   JetCreateInstanceA/W(&inst, name)  a new handle 0x1001, 0x1002 ... and 0
  *   JetInit(&inst)                     creates a handle when *inst is 0; -1003 for a null pointer
- *   JetGetVersion(sesid, &v)           v = 0x0A010002, 0
+ *   JetCreateInstance2A(&inst, ...)     as JetCreateInstanceA
+ *   JetSetSystemParameterA, JetGetSystemParameterA, JetEndSession: 0
+ *   JetBeginSessionA(inst, &sesid, ..)  sesid 0x5E55, 0
+ *   JetGetVersion(sesid, &v)           v = 0x0A010002 for the session 0x5E55, else 0x0A010001; 0
+ *                                      (so a results file shows whether it asked with a session)
  *   JetOpenFileInstanceA/W(inst, name, &hf, &lo, &hi)
  *                                      -1811 unless name is exactly db\test.edb (narrow or
  *                                      wide as the function says); else hf 0x42, lo 4096, hi 0, 0
@@ -86,12 +90,50 @@ JET_ERR WINAPI JetInit(JET_INSTANCE *pinstance)
     return JET_errSuccess;
 }
 
+#define SESSION ((JET_SESID)0x5E55)
+
+JET_ERR WINAPI JetCreateInstance2A(JET_INSTANCE *pinstance, const char *name, const char *display,
+                                   unsigned long grbit)
+{
+    (void)display;
+    (void)grbit;
+    return JetCreateInstanceA(pinstance, name);
+}
+
+JET_ERR WINAPI JetSetSystemParameterA(JET_INSTANCE *pinstance, JET_SESID sesid, unsigned long paramid,
+                                      uintptr_t lparam, const char *sz)
+{
+    (void)pinstance, (void)sesid, (void)paramid, (void)lparam, (void)sz;
+    return JET_errSuccess;
+}
+
+JET_ERR WINAPI JetGetSystemParameterA(JET_INSTANCE inst, JET_SESID sesid, unsigned long paramid, uintptr_t *plparam,
+                                      char *sz, unsigned long cbmax)
+{
+    (void)inst, (void)sesid, (void)paramid, (void)plparam, (void)sz, (void)cbmax;
+    return JET_errSuccess;
+}
+
+JET_ERR WINAPI JetBeginSessionA(JET_INSTANCE inst, JET_SESID *psesid, const char *user, const char *password)
+{
+    (void)inst, (void)user, (void)password;
+    if (!psesid)
+        return JET_errInvalidParameter;
+    *psesid = SESSION;
+    return JET_errSuccess;
+}
+
+JET_ERR WINAPI JetEndSession(JET_SESID sesid, unsigned long grbit)
+{
+    (void)sesid, (void)grbit;
+    return JET_errSuccess;
+}
+
 JET_ERR WINAPI JetGetVersion(JET_SESID sesid, unsigned long *version)
 {
-    (void)sesid;
     if (!version)
         return JET_errInvalidParameter;
-    *version = 0x0A010002;
+    *version = sesid == SESSION ? 0x0A010002 : 0x0A010001;
     return JET_errSuccess;
 }
 

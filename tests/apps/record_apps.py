@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Record the clients of tests/apps through esentshim.dll dropped in as esent.dll.
+
+Each client is deployed the way a user deploys the shim: its .exe and the shim renamed
+esent.dll in a folder of their own, ESENTSHIM_TARGET naming the DLL to forward to and
+ESENTSHIM_TRACE a traces folder. The client checks every code it gets (its exit code is
+its count of surprises), and this script checks what the shim left: a trace per process
+that `esent-harness list` reads, naming the calls the client made.
+
+With --replay it then replays each trace with `esent-harness run` (a fresh working
+directory per scenario, as on another host) and reports per client whether every recorded
+code came back; with --require-replay a replay that does not is a failure. Exits 0 when
+all held, 1 otherwise, 2 on bad arguments. Usage:
+  record_apps.py --harness EXE --esent DLL --shim DLL --apps DIR --out DIR [--runner WINE]
+                 [--replay | --require-replay] [--only NAME,...]
+"""
+import argparse
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ci"))
+from harness_run import run_harness, windows_path  # noqa: E402
+
+CRASH = "crash"
+# (client, arguments under its folder, runs, outcome, calls its trace must hold)
+CLIENTS = [
+    ("legacy_backup", ["data", "backup"], 1, 0,
+     ["JetBeginExternalBackup(", "JetGetAttachInfoA(", "JetOpenFileA(", "JetReadFile(", "JetGetLogInfoA(",
+      "JetTruncateLog(", "JetEndExternalBackup("]),
+    ("two_instances", ["data", "backup"], 1, 0,
+     ["JetCreateInstanceW(", "JetBeginExternalBackupInstance(", "JetGetAttachInfoInstanceW(",
+      "JetReadFileInstance(", "JetEndExternalBackupInstance2("]),
+    ("stop_from_thread", ["data"], 1, 0,
+     ["JetStopBackupInstance(", "JetReadFileInstance(", "JET_errBackupAbortByServer"]),
+    ("attach_existing", ["data", "backup"], 2, 0,
+     ["JetAttachDatabaseW(", "JetOpenDatabaseW(", "JetGetLogInfoInstanceW("]),
+    ("crash_mid_backup", ["data"], 1, CRASH,
+     ["JetOpenFileInstanceW(", "JetReadFileInstance("]),
+]
+
+
+def run_client(args, folder, name, client_args):
+    exe = os.path.join(folder, name + ".exe")
+    cmd = ([args.runner] if args.runner else []) + [exe] + [windows_path(args.runner, os.path.join(folder, a))
+                                                          for a in client_args]
+    env = dict(os.environ)
+    env["ESENTSHIM_TARGET"] = windows_path(args.runner, args.esent)
+    env["ESENTSHIM_TRACE"] = windows_path(args.runner, os.path.join(folder, "traces")) + ("\\" if args.runner
+                                                                                           else os.sep)
+    proc = subprocess.run(cmd, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=120)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def harness(args, *options):
+    cmd = ([args.runner] if args.runner else []) + [args.harness] + list(options)
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def record(args, name, client_args, runs, outcome, calls):
+    """Deploys and runs NAME; returns (problems, its trace files)."""
+    folder = os.path.join(args.out, name)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(os.path.join(folder, "traces"))
+    shutil.copy(os.path.join(args.apps, name + ".exe"), folder)
+    shutil.copy(args.shim, os.path.join(folder, "esent.dll"))
+    problems = []
+    for run in range(runs):
+        status, output = run_client(args, folder, name, client_args)
+        if outcome == CRASH:
+            if status == 0 or "faults" not in output or "still alive" in output:
+                problems.append("run %d: expected a crash inside ESENT, got exit %d:\n%s" % (run + 1, status, output))
+        elif status != outcome:
+            problems.append("run %d: exit %d, expected %d:\n%s" % (run + 1, status, outcome, output))
+    traces = sorted(glob.glob(os.path.join(folder, "traces", "*.trace.scn")))
+    if len(traces) != runs:
+        problems.append("%d trace file(s) for %d run(s): %s" % (len(traces), runs, ", ".join(traces)))
+    for trace in traces:
+        status, output = harness(args, "list", windows_path(args.runner, trace))
+        if status != 0:
+            problems.append("%s: esent-harness list exit %d:\n%s" % (trace, status, output))
+        with open(trace, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        for call in calls:
+            if call not in text and (runs == 1 or trace == traces[-1]):
+                problems.append("%s: no %s in the trace" % (os.path.basename(trace), call))
+    return problems, traces
+
+
+def replay(args, name, traces):
+    """Replays the traces of NAME against the same DLL; returns the harness' closing line and status."""
+    results = os.path.join(args.out, name, "replay-results.txt")
+    status, out, err = run_harness(args.runner, args.harness, args.esent,
+                                   ["--results", windows_path(args.runner, results)] +
+                                   [windows_path(args.runner, t) for t in traces])
+    lines = [l for l in (out + err).splitlines() if l.strip()]
+    failures = [l for l in lines if l.startswith("FAIL") or ": expected " in l]
+    return status, (failures[:3] + lines[-1:]) if lines else ["(no output)"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for option in ("--harness", "--esent", "--shim", "--apps", "--out"):
+        ap.add_argument(option, required=True)
+    ap.add_argument("--runner", default="")
+    ap.add_argument("--replay", action="store_true")
+    ap.add_argument("--require-replay", action="store_true")
+    ap.add_argument("--only", default="")
+    args = ap.parse_args()
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    unknown = only - {c[0] for c in CLIENTS}
+    if unknown:
+        print("record_apps.py: --only: no client named %s" % ", ".join(sorted(unknown)), file=sys.stderr)
+        return 2
+
+    failed = 0
+    for name, client_args, runs, outcome, calls in CLIENTS:
+        if only and name not in only:
+            continue
+        problems, traces = record(args, name, client_args, runs, outcome, calls)
+        print("%s %s: recorded %d trace(s)" % ("FAIL" if problems else "ok  ", name, len(traces)))
+        for p in problems:
+            print("    " + p.replace("\n", "\n    "))
+        failed += bool(problems)
+        if traces and (args.replay or args.require_replay):
+            status, summary = replay(args, name, traces)
+            print("     replay from a fresh folder: %s" % ("every code matched" if status == 0 else
+                                                           "exit %d" % status))
+            for line in summary:
+                print("       " + line)
+            failed += bool(status != 0 and args.require_replay)
+    print("record_apps: %d of %d client(s) failed" % (failed, len(only) if only else len(CLIENTS)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
