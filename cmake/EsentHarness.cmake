@@ -123,6 +123,11 @@ function(esh_test)
   if(T_PROPERTIES)
     set_tests_properties(${T_NAME} PROPERTIES ${T_PROPERTIES})
   endif()
+  # A caller's FIXTURES_REQUIRED replaces the list: the wine fixture goes back in (for x86 in
+  # the i386 root it is also what mounts the root).
+  if(ESH_TEST_ENV)
+    set_property(TEST ${T_NAME} APPEND PROPERTY FIXTURES_REQUIRED wine)
+  endif()
 endfunction()
 
 # cmocka: the system package natively; for MinGW the cross-built static library from
