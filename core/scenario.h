@@ -78,6 +78,7 @@ typedef struct scn_step {
     scn_evidence *evidence;     /* evidence attached to this step */
     size_t nevidence;
     char *comment;              /* trailing comment (recordings: seq/tid/time), may be NULL */
+    int outcome_here;           /* `expect: crash|hang` was written just before this step */
 } scn_step;
 
 typedef enum scn_expect_outcome { SCN_OUTCOME_NORMAL, SCN_OUTCOME_CRASH, SCN_OUTCOME_HANG } scn_expect_outcome;
@@ -89,6 +90,8 @@ typedef struct scn_scenario {
     char *skip_reason;          /* non-NULL: a counted skip */
     char *racy_reason;          /* non-NULL: racy, counted apart */
     scn_expect_outcome outcome;
+    size_t outcome_step;        /* CRASH/HANG: the 1-based step that must crash or hang (the
+                                   step marked by an `expect:` between steps, else the last) */
     scn_evidence *evidence;     /* scenario-level evidence */
     size_t nevidence;
     char **covers;              /* "FUNCTION CODE" pairs declared with covers: */

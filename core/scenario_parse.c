@@ -263,6 +263,8 @@ typedef struct block_state {
     size_t items;              /* steps and uses so far */
     scn_evidence *pending;     /* evidence waiting for the next step */
     size_t npending;
+    int outcome_pending;       /* an `expect:` between steps waits to mark the next step */
+    scn_location outcome_loc;
 } block_state;
 
 static int expect_line_end(scn_cursor *c, const char *after)
@@ -300,6 +302,9 @@ static int finish_block(parser *ps, block_state *st)
     append_evidence(&sc->evidence, &sc->nevidence, st->pending, st->npending);
     st->pending = NULL;
     st->npending = 0;
+    if (st->outcome_pending)
+        return fail_at(ps, st->outcome_loc, "expect: after the last step marks no step (write it before the step "
+                       "that crashes or hangs, or before the first step for the last one)");
     if (!sc->is_setup && !sc->purpose)
         return fail_at(ps, sc->loc, "scenario '%s' has no purpose: line", sc->name);
     if (!sc->is_setup && st->evidence_lines == 0)
@@ -403,6 +408,8 @@ static void add_step(block_state *st, scn_step *step)
     step->nevidence = st->npending;
     st->pending = NULL;
     st->npending = 0;
+    step->outcome_here = st->outcome_pending;
+    st->outcome_pending = 0;
     ESH_APPEND(sc->steps, sc->nsteps);
     sc->steps[sc->nsteps++] = *step;
     st->items++;
@@ -444,6 +451,9 @@ static int parse_block_line(scn_cursor *c, block_state *st, size_t *records)
             return scn_lex_fail(c, 0, "expected a setup name after use, found %s", scn_lex_found(c, found, sizeof found));
         if (expect_line_end(c, "the setup name") != 0)
             return -1;
+        if (st->outcome_pending)
+            return scn_lex_fail(c, line_loc.col, "expect: between steps marks the step that follows; a use cannot be marked "
+                               "(mark the step after it, or write the setup's steps)");
         use.at = sc->nsteps;
         use.name = esh_xstrndup(s, n);
         use.evidence = st->pending;
@@ -538,6 +548,11 @@ static int parse_block_line(scn_cursor *c, block_state *st, size_t *records)
                     sc->outcome = SCN_OUTCOME_HANG;
                 else
                     return scn_lex_fail(c, 0, "expect: takes crash or hang, found %s", scn_lex_found(c, found, sizeof found));
+                /* Between steps it marks the step that follows; before the first, the last step. */
+                if (st->items > 0) {
+                    st->outcome_pending = 1;
+                    st->outcome_loc = line_loc;
+                }
                 return expect_line_end(c, "expect: crash/hang");
             }
             /* A thread prefix is followed by FUNCTION( ; anything else is a misspelt directive. */
@@ -861,6 +876,18 @@ static int run_order(const parser *ps, const block *b)
     return ps->files[b->file].main_order;
 }
 
+/* The step an `expect: crash|hang` is about: the marked one, else the last (setups expanded). */
+static void mark_outcome_step(scn_scenario *sc)
+{
+    sc->outcome_step = 0;
+    if (sc->outcome == SCN_OUTCOME_NORMAL)
+        return;
+    sc->outcome_step = sc->nsteps;
+    for (size_t i = 0; i < sc->nsteps; i++)
+        if (sc->steps[i].outcome_here)
+            sc->outcome_step = i + 1;
+}
+
 /* Expands, checks and moves this call's blocks into the suite. */
 static int finish(parser *ps)
 {
@@ -871,8 +898,10 @@ static int finish(parser *ps)
     for (size_t i = 0; rc == 0 && i < ps->nblocks; i++)
         rc = expand_block(ps, &ps->blocks[i], NULL, 0);
     for (size_t i = 0; rc == 0 && i < ps->nblocks; i++)
-        if (!ps->blocks[i].sc.is_setup)
+        if (!ps->blocks[i].sc.is_setup) {
             rc = check_captures(ps, &ps->blocks[i].sc);
+            mark_outcome_step(&ps->blocks[i].sc);
+        }
     if (rc != 0)
         return -1;
     /* One namespace for setups and the scenarios that run (an included file's scenarios do not). */

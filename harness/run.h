@@ -19,7 +19,8 @@
  * (so the parent knows the step reached even when the child dies next):
  *   begin <index>                 step <index> (1-based) starts
  *   step <index> <code>           a call returned <code>
- *   nocall <index> <message>      the step could not be called (missing export, bad argument)
+ *   nocall <index> <message>      the step could not be called (bad argument ...)
+ *   absent <index> <message>      the DLL does not export the step's function
  *   crash <index> 0x<exception>   an unhandled exception during step <index> (0: between steps)
  *   done                          every step ran
  * Fields are tab separated. */

@@ -92,10 +92,11 @@ static void run_step(child_context *ctx, size_t index)
     } else if (step->kind == SCN_STEP_CALL) {
         char err[512];
         jet_err actual = 0;
-        if (step_call(ctx->module, step, ctx->vars, &actual, err, sizeof err) == 0)
+        int rc = step_call(ctx->module, step, ctx->vars, &actual, err, sizeof err);
+        if (rc == 0)
             emit("step\t%lu\t%ld", number, (long)actual);
         else
-            emit("nocall\t%lu\t%s", number, err);
+            emit("%s\t%lu\t%s", rc == STEP_CALL_NOT_EXPORTED ? "absent" : "nocall", number, err);
     }
     current_step = 0;
 }

@@ -323,13 +323,32 @@ static size_t step_reached(const scenario_outcome *out, size_t nsteps, const int
     return nsteps ? 1 : 0;
 }
 
+/* Whether FN is missing because the DLL is a Windows ESENT older than the JET_VERSION that
+ * brought FN (the API table's jet_version_min, e.g. 0x0602 for JetStopServiceInstance2:
+ * Windows 8); says so in WHY. Other DLLs, and functions of unknown age, fail instead. */
+static int absent_by_version(const run_target *target, const api_function *fn, char *why, size_t size)
+{
+    unsigned major = 0, minor = 0;
+    int windows = strcmp(target->dll.kind, "system") == 0 ||
+                  (strstr(target->dll.product, "Microsoft") && strstr(target->dll.product, "Windows"));
+    if (!fn || !windows || api_functions[fn->target].jet_version == 0 ||
+        sscanf(target->dll.version, "%u.%u", &major, &minor) != 2)
+        return 0;
+    unsigned introduced = api_functions[fn->target].jet_version, have = (major << 8) | minor;
+    if (have >= introduced)
+        return 0;
+    snprintf(why, size, "not in this version: %s came with JET_VERSION 0x%04x, this ESENT is %s", fn->name,
+             introduced, target->dll.version);
+    return 1;
+}
+
 static void interpret(const run_target *target, const scn_scenario *sc, const child_run *run, scenario_outcome *out)
 {
     text failures = {0};
     int failed_before = 0, done = 0;
     unsigned long crash_step = 0, crash_code = 0;
     int have_crash = 0;
-    char fatal[600] = "";
+    char fatal[600] = "", not_in_version[300] = "";
     int *finished = calloc(sc->nsteps ? sc->nsteps : 1, sizeof *finished);
     char *copy = run->output.data ? _strdup(run->output.data) : NULL;
     char *cursor = copy;
@@ -370,7 +389,12 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
                 add_failure(out, &failures, &step->loc, "%s: expected %s, got %s", step_function(step), expected,
                             jet_code_describe(so->actual, got, sizeof got));
             }
-        } else if (strcmp(line, "nocall") == 0 && so) {
+        } else if (strcmp(line, "absent") == 0 && so && !failed_before && !not_in_version[0] &&
+                   absent_by_version(target, step->fn, not_in_version, sizeof not_in_version)) {
+            finished[index - 1] = 1;
+            so->message = _strdup(not_in_version);
+            failed_before = 1; /* the steps after it are not judged */
+        } else if ((strcmp(line, "nocall") == 0 || strcmp(line, "absent") == 0) && so) {
             finished[index - 1] = 1;
             so->message = _strdup(fields[2] ? fields[2] : "not called");
             so->status = failed_before ? "after-failure" : "fail";
@@ -390,6 +414,12 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
     int crashed = !run->timed_out && !fatal[0] && (!done || run->exit_code != 0);
     size_t reached = have_crash && crash_step ? crash_step : step_reached(out, sc->nsteps, finished);
     const scn_location *where = reached >= 1 && reached <= sc->nsteps ? &sc->steps[reached - 1].loc : &sc->loc;
+    const char *reached_fn = reached >= 1 && reached <= sc->nsteps ? step_function(&sc->steps[reached - 1]) : "start";
+    /* expect: crash|hang names its step (docs/scenario-language.md): dying anywhere else fails. */
+    size_t want = sc->outcome_step;
+    const char *want_fn = want >= 1 && want <= sc->nsteps ? step_function(&sc->steps[want - 1]) : "start";
+    int expected_death = (sc->outcome == SCN_OUTCOME_CRASH && crashed && !done) ||
+                         (sc->outcome == SCN_OUTCOME_HANG && run->timed_out);
     if (!run->started)
         add_failure(out, &failures, &sc->loc, "%s", run->error);
     else if (fatal[0]) {
@@ -399,7 +429,7 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
         snprintf(out->detail, sizeof out->detail, "hang at step %lu", (unsigned long)reached);
         if (sc->outcome != SCN_OUTCOME_HANG)
             add_failure(out, &failures, where, "hang at step %lu (%s): no answer within %.1fs", (unsigned long)reached,
-                        reached ? step_function(&sc->steps[reached - 1]) : "start", run->seconds);
+                        reached_fn, run->seconds);
     } else if (crashed) {
         unsigned long code = have_crash ? crash_code : (unsigned long)run->exit_code;
         if (done)
@@ -411,12 +441,36 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
             add_failure(out, &failures, where, "%s", out->detail);
     }
     if (run->started && !fatal[0]) {
+        const char *what = sc->outcome == SCN_OUTCOME_CRASH ? "crash" : "hang";
         if (sc->outcome == SCN_OUTCOME_CRASH && !crashed)
-            add_failure(out, &failures, &sc->loc, "expected the process to crash; it %s",
-                        run->timed_out ? "hung" : "completed");
+            add_failure(out, &failures, &sc->loc, "expected the process to crash at step %lu (%s); it %s",
+                        (unsigned long)want, want_fn, run->timed_out ? "hung" : "completed");
+        else if (sc->outcome == SCN_OUTCOME_CRASH && done)
+            add_failure(out, &failures, &sc->loc, "expected the process to crash at step %lu (%s); it %s", (unsigned long)want,
+                        want_fn, out->detail);
         if (sc->outcome == SCN_OUTCOME_HANG && !run->timed_out)
-            add_failure(out, &failures, &sc->loc, "expected the process to hang; it %s",
-                        crashed ? "crashed" : "completed");
+            add_failure(out, &failures, &sc->loc, "expected the process to hang at step %lu (%s); it %s",
+                        (unsigned long)want, want_fn, crashed ? "crashed" : "completed");
+        if (expected_death && reached != want)
+            add_failure(out, &failures, where, "%s at step %lu (%s), but the scenario expects it at step %lu (%s)", what,
+                        (unsigned long)reached, reached_fn, (unsigned long)want, want_fn);
+        else if (expected_death)
+            /* Every step before the one that dies must have run and answered as expected
+             * (a wrong answer is already a failure above). */
+            for (size_t i = 0; i + 1 < want && i < sc->nsteps; i++)
+                if (!finished[i]) {
+                    add_failure(out, &failures, &sc->steps[i].loc,
+                                "%s: step %lu had not finished when step %lu (%s) ended the process in a %s",
+                                step_function(&sc->steps[i]), (unsigned long)(i + 1), (unsigned long)want, want_fn,
+                                what);
+                    break;
+                }
+    }
+    /* A Windows ESENT older than a step's function: the scenario is a counted skip, unless
+     * something already failed before that step. */
+    if (not_in_version[0] && out->status != SCN_RESULT_FAIL) {
+        out->status = SCN_RESULT_SKIP;
+        snprintf(out->detail, sizeof out->detail, "%s", not_in_version);
     }
     out->failure_text = failures.data;
     free(copy);

@@ -329,7 +329,7 @@ int step_call(void *module, const scn_step *step, var_store *vars, jet_err *actu
     FARPROC proc = GetProcAddress((HMODULE)module, fn->name);
     if (!proc) {
         snprintf(err, errsize, "%s is not exported by the DLL under test", fn->name);
-        return -1;
+        return STEP_CALL_NOT_EXPORTED;
     }
     if (!target->has_proto && api_slot_count(fn) > 0) {
         snprintf(err, errsize, "%s: no prototype is known, so its arguments cannot be passed", fn->name);

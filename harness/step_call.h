@@ -15,9 +15,11 @@ typedef struct var_store var_store;
 var_store *var_store_new(void);
 void var_store_free(var_store *vars);
 
-/* Calls STEP (a SCN_STEP_CALL) on MODULE. Returns 0 with the code in *ACTUAL, or -1 when
- * the step could not be called (ERR says why: a missing export, an unknown variable, a
- * structure whose size the harness does not know ...). */
+/* Calls STEP (a SCN_STEP_CALL) on MODULE. Returns 0 with the code in *ACTUAL,
+ * STEP_CALL_NOT_EXPORTED when MODULE lacks the export, or -1 when the step could not be
+ * called for another reason (ERR says why: an unknown variable, a structure whose size the
+ * harness does not know ...). */
+#define STEP_CALL_NOT_EXPORTED (-2)
 int step_call(void *module, const scn_step *step, var_store *vars, jet_err *actual, char *err, size_t errsize);
 
 /* The size of a structure struct(NAME) may name, 0 if unknown; *cb_offset is where its

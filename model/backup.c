@@ -10,7 +10,6 @@ static void reset_backup(model_backup *bk)
 {
     if (bk->file.in_use && bk->file.handle != INVALID_HANDLE_VALUE)
         CloseHandle(bk->file.handle);
-    free(bk->gen_copied);
     memset(bk, 0, sizeof *bk); /* flags cleared, m_fStopBackup too (dev/ese/src/ese/backup.cxx:4543-4548) */
 }
 
@@ -91,7 +90,7 @@ static JET_ERR build_multisz(WCHAR (*names)[MODEL_NAME_MAX], int n, WCHAR **pwsz
 }
 
 /* The prologue P, then the checks every backup call after Begin makes first, in this order:
- * a backup is running (-520: dev/ese/src/ese/backup.cxx:1954, 2141, 2702, 2964, 3161, 3504), and it was not
+ * a local backup is running (-520: dev/ese/src/ese/backup.cxx:1954, 2141, 2702, 2964, 3161, 3504), and it was not
  * stopped (-801: dev/ese/src/ese/backup.cxx:1958-1961, 2145-2148, 2706-2709, 3165-3168, 3508-3511; a plain
  * return, the backup stays). JetCloseFile has no stop check (dev/ese/src/ese/backup.cxx:2959-3153). */
 enum { STOP_ALLOWED, STOP_IS_ERROR };
@@ -100,7 +99,9 @@ static JET_ERR enter_backup(JET_INSTANCE instance, int stop, model_inst **pinst)
     JET_ERR err = model_enter(instance, pinst);
     if (err < 0)
         return err;
-    if (!(*pinst)->bk.in_progress)
+    /* m_fBackupInProgressLocal, which a surrogate Begin leaves false
+     * (dev/ese/src/ese/backup.cxx:1731-1732): a surrogate backup's calls get -520 too. */
+    if (!(*pinst)->bk.in_progress || (*pinst)->bk.surrogate)
         return JET_errNoBackup;
     if (stop == STOP_IS_ERROR && (*pinst)->bk.stop)
         return M_errBackupAbortByServer;
@@ -221,14 +222,20 @@ JET_ERR model_read_file(JET_INSTANCE instance, JET_HANDLE hf, void *pv, unsigned
     const unsigned long page = inst->params.page_size;
     if ((uintptr_t)pv % g_os_page_size != 0)
         return JET_errInvalidParameter; /* dev/ese/src/ese/backup.cxx:2738-2741 */
-    /* ESE never range-checks hfFile (dev/ese/src/ese/backup.cxx:2690, 2743): a handle OpenFile never returned is an
-     * out-of-bounds read, and the exception kills the process (section 6): so here too. */
-    if (hf != 0)
+    /* ESE takes the slot as (INT)hfFile and never range-checks it (dev/ese/src/ese/backup.cxx:2690,
+     * 2743): a handle whose low 32 bits are 0 is slot 0. Any other index reads past the one
+     * slot (dev/ese/src/inc/daedef.hxx:4166, 4395): a far one faults and kills the process; a
+     * near one reads the neighbouring fields, which is undefined and not modelled: the model
+     * kills the process for every index but 0. */
+    if ((int)hf != 0)
         model_fail_fast();
     if (!pv && cb)
         return JET_errInvalidParameter;
-    if (!f->in_use) { /* slot 0 after a close: in bounds, nothing to read */
-        if (cb % page != 0)
+    if (!f->in_use) {
+        /* Slot 0 after a close: the close cleared it to a non-database, ib 0, cb 0
+         * (dev/ese/src/ese/backup.cxx:3131-3138), so the log path's checks apply, the first-read
+         * minimum included (dev/ese/src/ese/backup.cxx:2747-2755), and nothing is read. */
+        if (cb % page != 0 || cb < 2 * page)
             return JET_errInvalidParameter;
         if (pcb)
             *pcb = 0;
@@ -290,12 +297,13 @@ JET_ERR model_close_file(JET_INSTANCE instance, JET_HANDLE hf)
     if (err < 0)
         return err;
     model_backup *bk = &inst->bk;
-    if (hf != 0 || !bk->file.in_use)
-        return JET_errInvalidParameter; /* dev/ese/src/ese/backup.cxx:2969-2974 */
-    /* A log counts as copied only when read to its end (dev/ese/src/ese/backup.cxx:3058-3090). */
-    if (!bk->file.is_db && bk->file.offset == bk->file.stream_bytes && bk->gen_copied &&
-        bk->file.gen >= bk->copy_mic && bk->file.gen < bk->copy_mac)
-        bk->gen_copied[bk->file.gen - bk->copy_mic] = 1;
+    if ((int)hf != 0 || !bk->file.in_use)
+        return JET_errInvalidParameter; /* (INT)hfFile, dev/ese/src/ese/backup.cxx:2961-2974 */
+    /* A log read to its end adds its generation NUMBER to a sum, once per close, so a log
+     * copied twice counts twice (dev/ese/src/ese/backup.cxx:3058-3090). */
+    if (!bk->file.is_db && bk->file.offset == bk->file.stream_bytes && bk->file.gen >= bk->copy_mic &&
+        bk->file.gen < bk->copy_mac)
+        bk->gen_copy_done += bk->file.gen;
     CloseHandle(bk->file.handle);
     memset(&bk->file, 0, sizeof bk->file);
     return JET_errSuccess;
@@ -322,10 +330,7 @@ static JET_ERR prepare_log_info(JET_INSTANCE instance, model_inst **pinst)
             bk->copy_mic = bk->copy_mac - 1;
         bk->delete_mic = inst->lgen_min;
         bk->delete_mac = bk->copy_mac;
-        free(bk->gen_copied);
-        bk->gen_copied = calloc(bk->copy_mac - bk->copy_mic + 1, 1);
-        if (!bk->gen_copied)
-            return JET_errOutOfMemory;
+        bk->gen_copy_done = 0; /* dev/ese/src/ese/backup.cxx:645 */
     }
     return JET_errSuccess;
 }
@@ -392,9 +397,14 @@ JET_ERR model_truncate_log(JET_INSTANCE instance)
         return JET_errInvalidBackupSequence;
     if (!bk->logs_prepared)
         return JET_errInvalidBackupSequence; /* dev/ese/src/ese/backup.cxx:3522-3528 */
+    /* Not a per-generation check: the sum of the generations copied must reach the sum of
+     * copy_mic..copy_mac-1 (dev/ese/src/ese/backup.cxx:3535-3556), so copying one log twice
+     * can stand in for a missing one. */
+    uint64_t must = 0;
     for (unsigned long g = bk->copy_mic; g < bk->copy_mac; g++)
-        if (!bk->gen_copied[g - bk->copy_mic])
-            return M_errLogFileNotCopied; /* dev/ese/src/ese/backup.cxx:3543-3556 */
+        must += g;
+    if (bk->gen_copy_done < must)
+        return M_errLogFileNotCopied;
     for (unsigned long g = bk->delete_mic; g < bk->delete_mac; g++) { /* ErrLGTruncateLog */
         WCHAR log[MODEL_NAME_MAX];
         model_log_name(log, MODEL_NAME_MAX, inst, g);

@@ -200,6 +200,20 @@ static JET_ERR restore_legacy_a(const char *sz, const char *dest, JET_PFNSTATUS 
     return err;
 }
 
+/* JetBackupInstanceA: the path is widened after P1 (dev/ese/src/ese/jetapi.cxx:17005-17027). */
+static JET_ERR backup_instance_a(JET_INSTANCE instance, const char *path, JET_GRBIT grbit, JET_PFNSTATUS pfn)
+{
+    JET_ERR err = model_validate_instance(instance);
+    if (err < 0)
+        return err;
+    WCHAR *w = model_widen(path);
+    if (path && !w)
+        return JET_errOutOfMemory;
+    err = model_backup_instance(instance, w, grbit, pfn);
+    free(w);
+    return err;
+}
+
 static JET_ERR restore_instance_a(JET_INSTANCE inst, const char *sz, const char *dest, JET_PFNSTATUS pfn)
 {
     WCHAR *w = model_widen(sz), *d = model_widen(dest);
@@ -351,9 +365,9 @@ static long call(api_id id, const uintptr_t *slots)
         return model_begin_transaction(ARG(0, JET_SESID));
     case API_ID_JetCommitTransaction:
     case API_ID_JetCommitTransaction2:
-        return model_end_transaction(ARG(0, JET_SESID), 1);
+        return model_commit_transaction(ARG(0, JET_SESID), ARG(1, JET_GRBIT));
     case API_ID_JetRollback:
-        return model_end_transaction(ARG(0, JET_SESID), 0);
+        return model_rollback(ARG(0, JET_SESID), ARG(1, JET_GRBIT));
     case API_ID_JetGetVersion:
         return model_get_version(ARG(0, JET_SESID), ARG(1, unsigned long *));
     /* ---- streaming backup ---- */
@@ -419,6 +433,14 @@ static long call(api_id id, const uintptr_t *slots)
         return model_end_backup(INST(0), M_bitBackupEndNormal);
     case API_ID_JetEndExternalBackupInstance2:
         return model_end_backup(INST(0), ARG(1, JET_GRBIT));
+    case API_ID_JetBackupInstanceA:
+        return backup_instance_a(INST(0), ARG(1, const char *), ARG(2, JET_GRBIT), ARG(3, JET_PFNSTATUS));
+    case API_ID_JetBackupInstanceW:
+        return model_backup_instance(INST(0), ARG(1, const WCHAR *), ARG(2, JET_GRBIT), ARG(3, JET_PFNSTATUS));
+    case API_ID_JetBackupA: /* L, then JetBackupInstanceA on g_rgpinst[0] (dev/ese/src/ese/jetapi.cxx:17039-17049) */
+        LEGACY(backup_instance_a(instance, ARG(0, const char *), ARG(1, JET_GRBIT), ARG(2, JET_PFNSTATUS)));
+    case API_ID_JetBackupW: /* dev/ese/src/ese/jetapi.cxx:17051-17061 */
+        LEGACY(model_backup_instance(instance, ARG(0, const WCHAR *), ARG(1, JET_GRBIT), ARG(2, JET_PFNSTATUS)));
     case API_ID_JetStopBackup:
         LEGACY(model_stop_backup_instance(instance));
     case API_ID_JetStopBackupInstance:

@@ -43,6 +43,13 @@ void model_join(WCHAR *out, size_t cch, const WCHAR *dir, const WCHAR *name)
     out[cch - 1] = 0;
 }
 
+HANDLE model_find_first(const WCHAR *dir, WIN32_FIND_DATAW *fd)
+{
+    WCHAR pattern[MODEL_NAME_MAX];
+    model_join(pattern, MODEL_NAME_MAX, dir, L"*");
+    return FindFirstFileW(pattern, fd);
+}
+
 void model_log_name(WCHAR *out, size_t cch, const model_inst *inst, unsigned long gen)
 {
     WCHAR name[32];

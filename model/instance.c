@@ -184,8 +184,6 @@ void model_free_inst(model_inst *inst)
             g_insts[i] = NULL;
     if (inst->bk.file.in_use && inst->bk.file.handle != INVALID_HANDLE_VALUE)
         CloseHandle(inst->bk.file.handle);
-    free(inst->bk.gen_copied);
-    inst->bk.gen_copied = NULL;
     inst->signature = MODEL_INST_FREED;
     model_inst **grown = realloc(g_graveyard, (g_graveyard_count + 1) * sizeof *grown);
     if (grown) {
@@ -373,7 +371,10 @@ JET_ERR model_create_instance(JET_INSTANCE *pinstance, const WCHAR *name)
     g_mode = MODE_MULTIINST; /* dev/ese/src/ese/jetapi.cxx:21933-21936 */
     if (name && wcslen(name) >= MODEL_NAME_MAX)
         name = NULL;
-    /* Two unnamed instances collide too (dev/ese/src/ese/jetapi.cxx:3532-3536). */
+    /* ErrNewInst checks the instance limit first (dev/ese/src/ese/jetapi.cxx:3516-3521), then
+     * the name; two unnamed instances collide too (dev/ese/src/ese/jetapi.cxx:3523-3543). */
+    if (inst_count() >= MODEL_MAX_INSTANCES)
+        return JET_errTooManyInstances;
     for (int i = 0; i < MODEL_MAX_INSTANCES; i++) {
         const model_inst *o = g_insts[i];
         if (!o)
@@ -457,6 +458,14 @@ JET_ERR model_init(JET_INSTANCE *pinstance, const void *rstinfo, unsigned long c
         }
         if (pinstance)
             *pinstance = (JET_INSTANCE)inst;
+    } else if (*pinstance == 0 || *pinstance == JET_instanceNil) {
+        /* Multi-instance mode with no instance given: JetInitEx allocates an unnamed one
+         * (fAllocateInstance, dev/ese/src/ese/jetapi.cxx:21360, 21375-21376, 21420-21424),
+         * through ErrNewInst's limit and name checks. */
+        JET_ERR err = model_create_instance(pinstance, NULL);
+        if (err < 0)
+            return err;
+        inst = (model_inst *)*pinstance;
     } else {
         JET_ERR err = model_find_pinst(*pinstance, &inst);
         if (err < 0)
@@ -490,24 +499,29 @@ JET_ERR model_term(JET_INSTANCE instance, JET_GRBIT grbit)
     inst->backup_allowed = 0; /* dev/ese/src/ese/jetapi.cxx:20937; stays cleared if the term fails */
     if (grbit & (M_bitTermStopBackup | M_bitTermAbrupt))
         (void)model_backup_cleanup(inst, 1); /* dev/ese/src/ese/jetapi.cxx:20943-20985, result ignored */
-    /* A pause with the API lock held, so a concurrent call can observe -1000: a term that is
-     * going to fail on a running backup "waits briefly" (MODEL_TERM_WAIT_MS) before it gives
-     * up; ESH_MODEL_TERM_DELAY_MS sets the pause of every term. */
-    int will_fail = inst->bk.in_progress && !(grbit & M_bitTermAbrupt);
-    unsigned long delay = model_env_ms("ESH_MODEL_TERM_DELAY_MS", will_fail ? MODEL_TERM_WAIT_MS : 0);
+    /* ESH_MODEL_TERM_DELAY_MS: an opt-in pause of the model's own (ESE has no pause before
+     * these checks), for tests of the lock; off unless set. */
+    unsigned long delay = model_env_ms("ESH_MODEL_TERM_DELAY_MS", 0);
     if (delay) {
         LeaveCriticalSection(&g_model_lock);
         Sleep(delay);
         EnterCriticalSection(&g_model_lock);
     }
-    if (inst->bk.in_progress && !(grbit & M_bitTermAbrupt)) {
-        /* the instance stays alive (dev/ese/src/ese/sysinit.cxx:500-510, dev/ese/src/ese/tm.cxx:1183-1192) */
+    /* ErrIsamTerm picks the term type (dev/ese/src/ese/tm.cxx:1164-1179): Dirty -> error, else
+     * Abrupt -> no-cleanup, else cleanup. INST::ErrINSTTerm refuses the two clean types while a
+     * backup runs (dev/ese/src/ese/sysinit.cxx:500-510; Abrupt and StopBackup ended it above)
+     * or while any transaction is open (dev/ese/src/ese/sysinit.cxx:597-607: TrxOldest, which
+     * a session joins at JetBeginTransaction, dev/ese/src/ese/dir.cxx:1859 and
+     * dev/ese/src/inc/pib.hxx:1252-1286). So JetTerm (Abrupt, dev/ese/src/ese/jetapi.cxx:22270)
+     * and JetTerm2(0) give -1059 too, where JetTerm2.en.md says "only if the
+     * JET_bitTermComplete is used". The failed term leaves the instance alive
+     * (dev/ese/src/ese/tm.cxx:1183-1192). */
+    int clean_type = !(grbit & M_bitTermDirty);
+    if (clean_type && inst->bk.in_progress) {
         inst->api_lock = LOCK_NONE;
         return inst->bk.surrogate ? M_errSurrogateBackupInProgress : JET_errBackupInProgress;
     }
-    /* JetTerm2.en.md: active transactions stop a Complete term ("This error occurs only if
-     * the JET_bitTermComplete is used"); an abrupt one rolls them back. */
-    if ((grbit & M_bitTermComplete) && !(grbit & M_bitTermAbrupt) && model_sessions_in_transaction(inst)) {
+    if (clean_type && model_sessions_in_transaction(inst)) {
         inst->api_lock = LOCK_NONE;
         return JET_errTooManyActiveUsers;
     }
@@ -546,11 +560,20 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
     if (grbit & ~known)
         return JET_errInvalidGrbit; /* dev/ese/src/ese/jetapi.cxx:22342-22345 */
     if (grbit & M_bitStopServiceResume) {
-        if (inst->stop_service)
-            return JET_errClientRequestToStopJetService; /* dev/ese/src/ese/jetapi.cxx:22350-22376 */
-        inst->stop_service_bits &= ~(grbit & ~M_bitStopServiceResume);
-        if ((grbit & ~M_bitStopServiceResume) == 0)
-            inst->stop_service_bits = 0;
+        /* Resume with named bits resumes those; Resume alone expands to what was stopped,
+         * m_grbitStopped, which StopServiceAll marks with an internal bit and the old
+         * JetStopServiceInstance leaves alone (dev/ese/src/ese/jetapi.cxx:22356-22364, 22310,
+         * 22584). A non-resumable user bit is -900, any other non-resumable bit (the internal
+         * one) -1329 (dev/ese/src/ese/jetapi.cxx:22366-22376); m_fStopJetService is never
+         * cleared, so a resume after All that names BackgroundUserTasks succeeds and the
+         * instance stays stopped. */
+        const JET_GRBIT resumable = M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches;
+        JET_GRBIT target = (grbit & ~M_bitStopServiceResume) ? grbit & ~M_bitStopServiceResume : inst->stop_service_bits;
+        if ((target & ~resumable) & known)
+            return JET_errInvalidGrbit;
+        if (target & ~resumable)
+            return JET_errClientRequestToStopJetService;
+        inst->stop_service_bits &= ~target; /* dev/ese/src/ese/jetapi.cxx:22384-22437 */
         return JET_errSuccess;
     }
     if ((grbit & M_bitStopServiceStopAndEmitLog) && grbit != M_bitStopServiceStopAndEmitLog)
@@ -559,8 +582,11 @@ JET_ERR model_stop_service_instance2(JET_INSTANCE instance, JET_GRBIT grbit)
      * (dev/ese/src/ese/jetapi.cxx:22532 versus dev/ese/src/ese/jetapi.cxx:5142): fail-fast, as in ESE. */
     if (!inst->initialized && (grbit == 0 || (grbit & M_bitStopServiceQuiesceCaches)))
         model_fail_fast();
+    if (grbit == M_bitStopServiceStopAndEmitLog)
+        return JET_errSuccess; /* ErrLGStopAndEmitLog: m_grbitStopped untouched (dev/ese/src/ese/jetapi.cxx:22443-22451) */
     if (grbit == 0) { /* StopServiceAll (dev/ese/src/ese/jetapi.cxx:22460-22468, 22574-22586) */
-        inst->stop_service_bits |= M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches;
+        inst->stop_service_bits |= M_bitStopServiceBackgroundUserTasks | M_bitStopServiceQuiesceCaches |
+                                   M_bitStopServiceAllInternal;
         inst->stop_service = 1;
         return JET_errSuccess;
     }

@@ -17,11 +17,14 @@
 #define M_errDirtyShutdown (-1116)
 #define M_errFeatureNotAvailable (-1001)
 #define M_errDiskIO (-1022)
+#define M_errFileAlreadyExists (-1814)
 #define M_bitTermComplete 0x1u
 #define M_bitTermAbrupt 0x2u
 #define M_bitTermStopBackup 0x4u
 #define M_bitTermDirty 0x8u
 #define M_bitBackupIncremental 0x1u
+#define M_bitBackupAtomic 0x4u
+#define M_paramCreatePathIfNotExist 100u
 #define M_bitBackupSurrogate 0x20u
 #define M_bitInternalCopy 0x40u
 #define M_bitBackupEndNormal 0x1u
@@ -30,6 +33,8 @@
 #define M_bitStopServiceQuiesceCaches 0x4u
 #define M_bitStopServiceStopAndEmitLog 0x8u
 #define M_bitStopServiceResume 0x80000000u
+/* ESE's own mark of a StopServiceAll in m_grbitStopped, never a user bit (dev/ese/src/ese/jetapi.cxx:22327) */
+#define M_bitStopServiceAllInternal 0x1u
 #define M_bitDbOverwriteExisting 0x200u
 
 #define MODEL_MAX_INSTANCES 16   /* ESE's default JET_paramMaxInstances */
@@ -38,11 +43,6 @@
 #define MODEL_DEFAULT_PAGE_SIZE 8192u  /* the model's default; the docs say 4096 */
 #define MODEL_DEFAULT_LOG_KB 128u      /* the model's log file size unless JET_paramLogFileSize */
 #define MODEL_NEW_DB_PGNO_LAST 30u     /* data pages of a new database (plus 2 header pages) */
-/* How long restore and a failing JetTerm2 hold the instance's API lock by default, so that a
- * second thread's calls land inside the window (ESH_MODEL_RESTORE_DELAY_MS and
- * ESH_MODEL_TERM_DELAY_MS override them; 0 turns them off). */
-#define MODEL_RESTORE_WAIT_MS 250u
-#define MODEL_TERM_WAIT_MS 250u
 
 typedef enum model_mode { MODE_NOSET, MODE_ONEINST, MODE_MULTIINST } model_mode;
 
@@ -77,14 +77,15 @@ typedef struct model_backup_file {
 
 typedef struct model_backup {
     int stop;                 /* m_fStopBackup */
-    int in_progress;          /* m_fBackupInProgressLocal */
+    int in_progress;          /* m_fBackupInProgressAny; Local is in_progress && !surrogate */
     int surrogate;
     int incremental;
     model_bk_status status;
     int logs_prepared;        /* the log was rolled for this backup */
     unsigned long copy_mic, copy_mac;     /* logs to copy: [mic, mac) */
     unsigned long delete_mic, delete_mac; /* logs TruncateLog deletes: [mic, mac) */
-    unsigned char *gen_copied;            /* per generation in [copy_mic, copy_mac) */
+    uint64_t gen_copy_done;               /* m_cGenCopyDone: the SUM of the generations in
+                                             [copy_mic, copy_mac) read whole and closed */
     model_backup_file file;
 } model_backup;
 
@@ -98,7 +99,8 @@ typedef struct model_inst {
     int initialized;          /* m_fJetInitialized */
     model_api_lock api_lock;
     int stop_service;         /* m_fStopJetService */
-    unsigned long stop_service_bits; /* partial StopServiceInstance2 bits (not -1329) */
+    unsigned long stop_service_bits; /* m_grbitStopped: BackgroundUserTasks, QuiesceCaches and
+                                        M_bitStopServiceAllInternal */
     int backup_allowed;       /* m_fBackupAllowed */
     int full_backup_done;     /* a full backup ended normally (for Incremental, dev/ese/src/ese/backup.cxx:827-837) */
     int has_name;
@@ -174,7 +176,8 @@ JET_ERR model_get_version(JET_SESID sesid, unsigned long *pversion);
 void model_sessions_end_for(model_inst *inst);
 int model_sessions_in_transaction(const model_inst *inst);
 JET_ERR model_begin_transaction(JET_SESID sesid);
-JET_ERR model_end_transaction(JET_SESID sesid, int commit);
+JET_ERR model_commit_transaction(JET_SESID sesid, JET_GRBIT grbit);
+JET_ERR model_rollback(JET_SESID sesid, JET_GRBIT grbit);
 
 /* ---- backup.c: the backup context (dev/ese/src/ese/backup.cxx:1628-4577) --------------------------------------- */
 JET_ERR model_begin_backup(JET_INSTANCE instance, JET_GRBIT grbit);
@@ -193,6 +196,9 @@ JET_ERR model_end_backup(JET_INSTANCE instance, JET_GRBIT grbit);
 JET_ERR model_backup_cleanup(model_inst *inst, int abnormal);
 
 /* ---- restore.c --------------------------------------------------------------------- */
+/* backup_set.c */
+JET_ERR model_backup_instance(JET_INSTANCE instance, const WCHAR *path, JET_GRBIT grbit, JET_PFNSTATUS pfn);
+
 JET_ERR model_restore_instance(JET_INSTANCE instance, const WCHAR *backup_dir, const WCHAR *dest,
                                JET_PFNSTATUS pfn);
 /* JetRestore / JetRestore2: the legacy form (ErrRUNINSTCheckAndSetOneInstMode,
@@ -208,6 +214,8 @@ JET_ERR model_external_restore(const WCHAR *chk_path, const WCHAR *log_path, con
 /* Full path of a file or folder, relative to the current directory; 0 on failure. */
 int model_full_path(const WCHAR *path, WCHAR *out, size_t cch);
 void model_join(WCHAR *out, size_t cch, const WCHAR *dir, const WCHAR *name);
+/* FindFirstFileW over every entry of DIR. */
+HANDLE model_find_first(const WCHAR *dir, WIN32_FIND_DATAW *fd);
 void model_log_name(WCHAR *out, size_t cch, const model_inst *inst, unsigned long gen); /* 0 = current */
 JET_ERR model_ensure_dir(const WCHAR *dir);
 JET_ERR model_files_init(model_inst *inst);        /* checkpoint + current log (JetInit) */

@@ -2,8 +2,8 @@
  * trailer page, and log generations) back and "recovers" (rewrites the checkpoint and starts
  * a new current log). While it runs the instance holds fAPIRestoring, so a concurrent call on
  * it gets -506 (dev/ese/src/ese/jetapi.cxx:4407-4410, 22180-22210). The model's API lock is released meanwhile; the
- * status callback (JET_PFNSTATUS) runs then, followed by a pause of MODEL_RESTORE_WAIT_MS
- * (ESH_MODEL_RESTORE_DELAY_MS overrides it). */
+ * status callback (JET_PFNSTATUS) runs then; ESH_MODEL_RESTORE_DELAY_MS adds an opt-in pause
+ * of the model's own there (ESE's restore has none: its window is the recovery's real work). */
 #include "model.h"
 
 #include <stdlib.h>
@@ -19,7 +19,7 @@ static void restoring_pause(JET_PFNSTATUS pfn, JET_SNT snt)
         pfn(0, JET_snpRestore, snt, snt == JET_sntProgress ? &prog : NULL);
     }
     if (snt == JET_sntBegin) {
-        unsigned long delay = model_env_ms("ESH_MODEL_RESTORE_DELAY_MS", MODEL_RESTORE_WAIT_MS);
+        unsigned long delay = model_env_ms("ESH_MODEL_RESTORE_DELAY_MS", 0);
         if (delay)
             Sleep(delay);
     }
@@ -57,10 +57,9 @@ static JET_ERR recover(model_inst *tmp, unsigned long newest_gen)
  * they were created, as their header records). */
 static JET_ERR copy_backup_folder(model_inst *tmp, const WCHAR *dir, const WCHAR *dest, unsigned long *newest)
 {
-    WCHAR pattern[MODEL_NAME_MAX], from[MODEL_NAME_MAX], to[MODEL_NAME_MAX];
-    model_join(pattern, MODEL_NAME_MAX, dir, L"*");
+    WCHAR from[MODEL_NAME_MAX], to[MODEL_NAME_MAX];
     WIN32_FIND_DATAW fd;
-    HANDLE find = FindFirstFileW(pattern, &fd);
+    HANDLE find = model_find_first(dir, &fd);
     if (find == INVALID_HANDLE_VALUE)
         return JET_errInvalidPath;
     JET_ERR err = JET_errSuccess;

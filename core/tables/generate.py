@@ -7,7 +7,7 @@ Inputs (this folder, checked in):
   grbit-families.tsv    which JET_bit* names belong to which function's grbit
   jet-codes.tsv         every JET_err*/JET_wrn* code with its value and one-line meaning
   jet-bits.tsv          every JET_bit* flag
-  jet-params.tsv        the JET_param* ids the documentation pages give
+  jet-params.tsv        the JET_param* ids the documentation pages give (and one from the published header)
 
 Outputs (core/generated/, checked in so that Windows builds need no Python):
   api_table.inc   API(...) rows, one per export, in export-list order

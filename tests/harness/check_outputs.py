@@ -47,7 +47,8 @@ def check_results(path, arch):
     if not facts[("esent", "path")].lower().endswith("esh-testdll.dll"):
         fail("esent path %r" % facts[("esent", "path")])
     want = {"create-stop-read": "pass", "threads-rendezvous": "pass", "not-yet": "skip",
-            "wrong-code": "fail", "missing-export": "fail", "still-passes": "pass"}
+            "wrong-code": "fail", "missing-export": "fail", "still-passes": "pass",
+            "racy-outside": "racy-fail", "racy-within": "racy-pass"}
     for name, status in want.items():
         if name not in scenarios or scenarios[name][2] != status:
             fail("scenario %s: %r, expected status %s" % (name, scenarios.get(name), status))
@@ -64,7 +65,7 @@ def check_results(path, arch):
     branches = [s[7] for s in by_scenario.get("alternatives-and-versions", [])]
     if branches[:1] != ["source"]:
         fail("alternatives-and-versions branches %r, expected the source branch first" % branches)
-    if summary != ["summary", "passed", "10", "failed", "2", "skipped", "1", "racy", "0"]:
+    if summary != ["summary", "passed", "10", "failed", "3", "skipped", "1", "racy", "1"]:
         fail("summary %r" % summary)
 
 
@@ -75,8 +76,12 @@ def check_junit(path):
     if "esh-testdll.dll 0.3.1.4 (other DLL)" not in name:
         fail("the JUnit suite does not name the DLL it ran against: %r" % name)
     cases = {c.get("name"): c for c in root.iter("testcase")}
-    if len(cases) != 13:
-        fail("JUnit has %d testcases, expected 13" % len(cases))
+    if len(cases) != 15:
+        fail("JUnit has %d testcases, expected 15" % len(cases))
+    if cases["racy-outside"].find("failure") is None:
+        fail("racy-outside (an outcome no interleaving allows) is not a JUnit failure")
+    if cases["racy-within"].find("failure") is not None or cases["racy-within"].find("skipped") is not None:
+        fail("racy-within (an allowed outcome) did not pass")
     failure = cases["wrong-code"].find("failure")
     if failure is None or "expected JET_errSuccess" not in (failure.text or "") + (failure.get("message") or ""):
         fail("wrong-code has no failure naming the expectation")

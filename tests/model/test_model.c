@@ -32,7 +32,7 @@ static void *fn(const char *name)
 #define INST_NIL (~(U)0)
 enum {
     paramSystemPath = 0, paramLogFilePath = 2, paramRecovery = 34, paramDatabasePageSize = 64,
-    bitEndNormal = 1, bitEndAbort = 2, bitTruncateDone = 0x100, bitTermComplete = 1, bitTermAbrupt = 2,
+    bitEndNormal = 1, bitEndAbort = 2, bitTruncateDone = 0x100, bitTermComplete = 1, bitTermAbrupt = 2, bitTermDirty = 8,
 };
 #define PAGE 8192u
 
@@ -306,8 +306,19 @@ static void test_read_and_open_checks(void **state)
     assert_int_equal(J5("JetReadFileInstance", l.inst, hf, buf, PAGE, &got), 0); /* later reads may be 1 page */
     assert_int_equal(J4("JetGetLogInfoInstanceA", l.inst, NULL, 0, &got), -521); /* a file is open */
     assert_int_equal(J2("JetCloseFileInstance", l.inst, hf), 0);
-    assert_int_equal(J5("JetReadFileInstance", l.inst, 0, buf, PAGE, &got), 0); /* slot 0, closed: 0 bytes */
+    /* Slot 0 after a close is an empty non-database: the log path's first-read minimum of two
+     * pages applies, then 0 bytes (dev/ese/src/ese/backup.cxx:2747-2755, 3131-3138). */
+    assert_int_equal(J5("JetReadFileInstance", l.inst, 0, buf, PAGE, &got), -1003);
+    got = 7;
+    assert_int_equal(J5("JetReadFileInstance", l.inst, 0, buf, 2 * PAGE, &got), 0);
     assert_int_equal(got, 0);
+#ifdef _WIN64
+    /* The slot is (INT)hfFile: a handle whose low 32 bits are 0 is slot 0 (dev/ese/src/ese/backup.cxx:2690). */
+    got = 7;
+    assert_int_equal(J5("JetReadFileInstance", l.inst, (uintptr_t)1 << 32, buf, 2 * PAGE, &got), 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(J2("JetCloseFileInstance", l.inst, (uintptr_t)1 << 32), -1003);
+#endif
     /* A log opened but not read to its end is not copied: TruncateLog -> -616. */
     char logs[4096];
     unsigned long cb = 0;
@@ -409,9 +420,13 @@ static void test_term_with_transaction(void **state)
     assert_int_equal(J2("JetCommitTransaction", l.sesid, 0), -1054);
     assert_int_equal(J1("JetBeginTransaction", l.sesid), 0);
     assert_int_equal(J2("JetTerm2", l.inst, bitTermComplete), -1059);
+    /* JetTerm (Abrupt) and JetTerm2(0) are refused too (dev/ese/src/ese/sysinit.cxx:597-607);
+     * each failed term leaves the instance alive. */
+    assert_int_equal(J2("JetTerm2", l.inst, 0), -1059);
+    assert_int_equal(J1("JetTerm", l.inst), -1059);
     assert_int_equal(J2("JetRollback", l.sesid, 0), 0);
     assert_int_equal(J1("JetBeginTransaction", l.sesid), 0);
-    assert_int_equal(J1("JetTerm", l.inst), 0); /* abrupt: rolled back */
+    assert_int_equal(J2("JetTerm2", l.inst, bitTermDirty), -1116); /* error type: no check */
     assert_int_equal(J1("JetBeginTransaction", l.sesid), -1104);
 }
 
@@ -426,8 +441,21 @@ static void test_stop_service(void **state)
     assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), 0); /* partial stop: not -1329 */
     assert_int_equal(J1("JetStopServiceInstance", l.inst), 0);
     assert_int_equal(J1("JetEndExternalBackupInstance", l.inst), -1329);
+    /* The old stop sets only m_fStopJetService: Resume alone resumes the background tasks
+     * (m_grbitStopped) and succeeds; the instance stays stopped. */
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u | 0x8), -900);
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u), 0);
+    assert_int_equal(J1("JetEndExternalBackupInstance", l.inst), -1329);
+
+    /* After All: Resume alone meets the internal All bit (-1329); Resume with named bits
+     * resumes them (0), and the instance stays stopped. */
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0), 0);
     assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u), -1329);
-    assert_int_equal(J2("JetTerm2", l.inst, bitTermAbrupt), 0); /* term ignores the stop */
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u | 0x2), 0);
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u | 0x4), 0);
+    assert_int_equal(J2("JetStopServiceInstance2", l.inst, 0x80000000u), -1329);
+    assert_int_equal(J2("JetBeginExternalBackupInstance", l.inst, 0), -1329);
+    assert_int_equal(J2("JetTerm2", l.inst, bitTermAbrupt), 0);
 }
 
 typedef struct backup_set {

@@ -58,6 +58,30 @@ static void test_scenario_header_lines(void **state)
     scn_suite_free(&s);
 }
 
+/* expect: names a step: the last of the expanded body, or the one written after it. */
+static void test_expect_names_its_step(void **state)
+{
+    (void)state;
+    scn_suite s = parse_ok("setup two\n"
+                           "  JetStopBackupInstance(0) -> JET_errSuccess\n"
+                           "  JetStopBackupInstance(0) -> JET_errSuccess\n"
+                           "end\n"
+                           "scenario last\n purpose: p\n evidence: trace t\n expect: crash\n"
+                           "  use two\n  JetTerm(0) -> any\nend\n"
+                           "scenario marked\n purpose: p\n evidence: trace t\n"
+                           "  use two\n  expect: hang\n  JetTerm(0) -> any\n  JetTerm(0) -> any\nend\n"
+                           "scenario normal\n purpose: p\n evidence: trace t\n  JetTerm(0) -> any\nend\n");
+    assert_int_equal(s.nscenarios, 3);
+    assert_int_equal(s.scenarios[0].nsteps, 3);
+    assert_int_equal(s.scenarios[0].outcome_step, 3);
+    assert_int_equal(s.scenarios[1].outcome, SCN_OUTCOME_HANG);
+    assert_int_equal(s.scenarios[1].outcome_step, 3); /* after the setup's two steps */
+    assert_true(s.scenarios[1].steps[2].outcome_here);
+    assert_false(s.scenarios[1].steps[3].outcome_here);
+    assert_int_equal(s.scenarios[2].outcome_step, 0);
+    scn_suite_free(&s);
+}
+
 static void test_every_argument_form(void **state)
 {
     (void)state;
@@ -657,6 +681,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenario_header_lines),
+        cmocka_unit_test(test_expect_names_its_step),
         cmocka_unit_test(test_every_argument_form),
         cmocka_unit_test(test_numbers_and_constants),
         cmocka_unit_test(test_expectations),
