@@ -9,12 +9,14 @@ rem Dependencies
 rem   MSVC:  Visual Studio 2022 or its Build Tools with "Desktop development with C++" - it brings
 rem          cl, CMake and Ninja. cmocka comes from vcpkg through the manifest vcpkg.json, installed at
 rem          configure time: vcpkg is VCPKG_ROOT if set, else the copy bundled with Visual Studio
-rem          - VC\vcpkg - else VCPKG_INSTALLATION_ROOT. Presets msvc-x64 and msvc-x86, triplets
-rem          x64-windows-static and x86-windows-static, static CRT.
-rem   MinGW: MSYS2 with, for x64,
-rem            pacman -S mingw-w64-x86_64-gcc mingw-w64-x86_64-cmake mingw-w64-x86_64-ninja
-rem                      mingw-w64-x86_64-cmocka mingw-w64-x86_64-python
-rem          and the same mingw-w64-i686-* packages for x86; MSYS2's mingw64\bin on PATH. Preset
+rem          - VC\vcpkg - else VCPKG_INSTALLATION_ROOT (kept across VsDevCmd, which would set
+rem          its own). vcpkg.json pins the port versions with builtin-baseline (cmocka 2.0.2).
+rem          Presets msvc-x64 and msvc-x86, triplets x64-windows-static and x86-windows-static,
+rem          static CRT.
+rem   MinGW: MSYS2 with, for x64 (UCRT64),
+rem            pacman -S mingw-w64-ucrt-x86_64-gcc mingw-w64-ucrt-x86_64-cmake mingw-w64-ucrt-x86_64-ninja
+rem                      mingw-w64-ucrt-x86_64-cmocka mingw-w64-ucrt-x86_64-python
+rem          and the mingw-w64-i686-* packages for x86; MSYS2's ucrt64\bin on PATH. Preset
 rem          msys2-mingw; the x86 build uses the mingw32\bin beside it when that exists.
 rem Binaries: build\PRESET\harness\esent-harness.exe, build\PRESET\shim\esentshim.dll and
 rem           build\PRESET\model\esentmodel.dll.
@@ -39,6 +41,7 @@ if not defined VSINSTALL goto :mingw
 if not defined VCPKG_ROOT if exist "%VSINSTALL%\VC\vcpkg\vcpkg.exe" set "VCPKG_ROOT=%VSINSTALL%\VC\vcpkg"
 if not defined VCPKG_ROOT if defined VCPKG_INSTALLATION_ROOT set "VCPKG_ROOT=%VCPKG_INSTALLATION_ROOT%"
 if not defined VCPKG_ROOT goto :no_vcpkg
+set "ESH_VCPKG_ROOT=%VCPKG_ROOT%"
 
 set "HOSTARCH=amd64"
 if /i "%PROCESSOR_ARCHITECTURE%"=="ARM64" set "HOSTARCH=arm64"
@@ -51,6 +54,8 @@ rem ---- MSVC: %1 preset arch, %2 VsDevCmd target arch; a fresh environment per 
 :msvc
 setlocal
 call "%VSINSTALL%\Common7\Tools\VsDevCmd.bat" -no_logo -arch=%2 -host_arch=%HOSTARCH%
+rem VsDevCmd points VCPKG_ROOT at Visual Studio's bundled copy: keep the one chosen above.
+set "VCPKG_ROOT=%ESH_VCPKG_ROOT%"
 rem VsDevCmd's exit code is not reliable; the compiler on PATH is what counts.
 where cl >nul 2>nul || goto :msvc_env_failed
 call :build_and_test msvc-%1 build\msvc-%1

@@ -29,10 +29,26 @@ if(WIN32)
     add_link_options(-static-libgcc)
   endif()
 endif()
+# ESH_ARCH is the export ABI (exports-<arch>.def): x86 (stdcall, Name@N twins) or x64 (arm64
+# too). ESH_PROCESS_ARCH is what the host facts report for this build's processes.
 if(CMAKE_SIZEOF_VOID_P EQUAL 8)
   set(ESH_ARCH x64)
 else()
   set(ESH_ARCH x86)
+endif()
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(ARM64|arm64|aarch64)$")
+  set(ESH_PROCESS_ARCH arm64)
+else()
+  set(ESH_PROCESS_ARCH ${ESH_ARCH})
+endif()
+
+# A toolchain without import libraries (clang-cl arm64 here) compiles and archives only:
+# ci/run-tests.sh reads this to build objects and static libraries, not the binaries.
+set(ESH_COMPILE_ONLY "${ESH_COMPILE_ONLY}" CACHE INTERNAL "Build objects and static libraries only")
+# clang-cl linked against Wine's libraries: what MSVC's static CRT would add (cmake/clang-cl-common.cmake).
+if(ESH_WINE_CRT_SUPPORT)
+  add_library(esh_wine_crt STATIC ${CMAKE_CURRENT_LIST_DIR}/clang-cl-wine-crt.c)
+  link_libraries(esh_wine_crt)
 endif()
 
 # ---- Wine, when cross-compiling from Linux ---------------------------------------------
@@ -40,17 +56,33 @@ endif()
 if(CMAKE_CROSSCOMPILING AND WIN32)
   set(ESH_WINEPREFIX "${CMAKE_SOURCE_DIR}/build/wineprefix" CACHE PATH "Wine prefix for the tests")
   set(ESH_SKIP_REASON "")
-  if(ESH_ARCH STREQUAL "x64")
+  if(ESH_PROCESS_ARCH STREQUAL "arm64")
+    set(ESH_WINE "")
+    set(ESH_SKIP_REASON "no arm64 Wine on this host; arm64 builds are compiled, not run, here")
+  elseif(ESH_ARCH STREQUAL "x64")
     find_program(ESH_WINE NAMES wine64 PATHS /usr/lib/wine NO_DEFAULT_PATH)
     if(NOT ESH_WINE)
       find_program(ESH_WINE NAMES wine64 wine)
     endif()
   else()
-    # The 32-bit loader exists only with wine32.
+    # 32-bit Wine: the host's wine32 (multiarch) when installed, else the i386 Debian root
+    # ci/setup-debian.sh makes (ci/i386-root.sh), with a 32-bit prefix of its own.
+    if(DEFINED ENV{ESH_DEPS})
+      set(_deps $ENV{ESH_DEPS})
+    else()
+      set(_deps /opt/esent-harness-deps)
+    endif()
+    set(ESH_I386_ROOT "${_deps}/i386-root" CACHE PATH "The i386 Debian root with 32-bit Wine (ci/i386-root.sh)")
     find_program(ESH_WINE NAMES wine PATHS /usr/lib/wine NO_DEFAULT_PATH)
-    if(NOT ESH_WINE OR NOT EXISTS /usr/lib/i386-linux-gnu/wine)
+    if(ESH_WINE AND EXISTS /usr/lib/i386-linux-gnu/wine)
+      set(ESH_WINE_IN_ROOT OFF)
+    elseif(EXISTS ${ESH_I386_ROOT}/.esh-wine32-ready)
+      set(ESH_WINE_IN_ROOT ON)
+      set(ESH_WINE ${CMAKE_SOURCE_DIR}/ci/wine-i386.sh CACHE FILEPATH "" FORCE)
+      set(ESH_WINEPREFIX "${CMAKE_SOURCE_DIR}/build/wineprefix-i386" CACHE PATH "32-bit Wine prefix for the x86 tests" FORCE)
+    else()
       set(ESH_WINE "")
-      set(ESH_SKIP_REASON "wine32 is not installed (Debian's i386 Wine did not install the normal way); x86 tests skipped, exports checked statically")
+      set(ESH_SKIP_REASON "no 32-bit Wine: neither wine32 nor the i386 root (run ci/setup-debian.sh); x86 tests skipped, exports checked statically")
     endif()
   endif()
   if(ESH_WINE)
@@ -67,7 +99,12 @@ endif()
 
 set(ESH_TEST_ENV "")
 if(CMAKE_CROSSCOMPILING AND WIN32)
-  set(ESH_TEST_ENV WINEPREFIX=${ESH_WINEPREFIX} WINEDEBUG=-all "WINEDLLOVERRIDES=mscoree,mshtml=" WINEARCH=win64)
+  if(ESH_WINE_IN_ROOT)
+    set(_winearch win32)
+  else()
+    set(_winearch win64)
+  endif()
+  set(ESH_TEST_ENV WINEPREFIX=${ESH_WINEPREFIX} WINEDEBUG=-all "WINEDLLOVERRIDES=mscoree,mshtml=" WINEARCH=${_winearch})
 endif()
 
 # esh_windows_test(NAME <name> COMMAND <target-or-cmd> args...): a test of a Windows binary.
@@ -86,10 +123,15 @@ function(esh_test)
   if(T_PROPERTIES)
     set_tests_properties(${T_NAME} PROPERTIES ${T_PROPERTIES})
   endif()
+  # A caller's FIXTURES_REQUIRED replaces the list: the wine fixture goes back in (for x86 in
+  # the i386 root it is also what mounts the root).
+  if(ESH_TEST_ENV)
+    set_property(TEST ${T_NAME} APPEND PROPERTY FIXTURES_REQUIRED wine)
+  endif()
 endfunction()
 
 # cmocka: the system package natively; for MinGW the cross-built static library from
-# ci/build-cmocka-mingw.sh (its installed config names a DLL that does not exist, so the
+# ci/build-cmocka-cross.sh (its installed config names a DLL that does not exist, so the
 # header and the static library are found directly).
 function(esh_find_cmocka)
   if(TARGET esh_cmocka)

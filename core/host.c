@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu_arch.h"
 #include "scenario.h"
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -100,13 +101,7 @@ void host_facts_get(host_facts *facts)
     DWORD ubr = 0;
     read_current_version(L"UBR", NULL, 0, &ubr);
     facts->ubr = ubr;
-#if defined(_M_ARM64) || defined(__aarch64__)
-    copy_text(facts->arch, sizeof facts->arch, "arm64");
-#elif defined(_WIN64)
-    copy_text(facts->arch, sizeof facts->arch, "x64");
-#else
-    copy_text(facts->arch, sizeof facts->arch, "x86");
-#endif
+    copy_text(facts->arch, sizeof facts->arch, esh_cpu_name(ESH_CPU_THIS));
     wine_get_version_fn wine_get_version = ntdll ? (wine_get_version_fn)(void (*)(void))GetProcAddress(ntdll, "wine_get_version") : NULL;
     if (wine_get_version)
         copy_text(facts->wine, sizeof facts->wine, wine_get_version());

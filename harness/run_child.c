@@ -135,7 +135,9 @@ static worker *find_worker(child_context *ctx, const char *name)
 static worker *start_worker(child_context *ctx, const char *name)
 {
     worker *w = calloc(1, sizeof *w);
-    if (!w || !(w->name = _strdup(name))) {
+    if (w)
+        w->name = _strdup(name);
+    if (!w || !w->name) {
         free(w);
         return NULL;
     }

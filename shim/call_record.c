@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "call_record.h"
+#include "cpu_arch.h"
 #include "safe_memory.h"
 #include "trace_clock.h"
 #include "trace_format.h"
@@ -179,7 +180,7 @@ static inline void publish(trace_thread *t, unsigned char *r, uint32_t size, uns
 {
     if (r + size < t->limit)
         *(uint32_t *)(void *)(r + size) = 0;
-#if defined(_M_X64) || defined(_M_IX86) || defined(__x86_64__) || defined(__i386__)
+#if ESH_CPU_STORES_RELEASE(ESH_CPU_THIS)
     COMPILER_BARRIER();
 #else
     MemoryBarrier();

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "api.h"
+#include "cpu_arch.h"
 #include "slot_call.h"
 #include "call_record.h"
 #include "shim_main.h"
@@ -37,12 +38,12 @@ static BOOL CALLBACK initialize(PINIT_ONCE once, PVOID parameter, PVOID *context
  * wait for itself); that call gets the unresolved code. */
 static int ensure_initialized(void)
 {
-#if defined(_M_ARM64) || defined(__aarch64__)
-    /* Weakly ordered: the flag must be read with acquire order to see the resolved table. */
-    if (InterlockedCompareExchange(&initialized, 0, 0))
+#if ESH_CPU_LOADS_ACQUIRE(ESH_CPU_THIS)
+    if (initialized) /* x86 and x64 loads are acquire loads */
         return 1;
 #else
-    if (initialized) /* x86 and x64 loads are acquire loads */
+    /* Weakly ordered: the flag must be read with acquire order to see the resolved table. */
+    if (InterlockedCompareExchange(&initialized, 0, 0))
         return 1;
 #endif
     if (initializing_thread == GetCurrentThreadId())

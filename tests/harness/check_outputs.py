@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Reads back what `esent-harness run --results R --junit J pass.scn wrong.scn` wrote
 (test harness.run_outputs) and checks both files: the results file against
-docs/results-format.md, the JUnit file as well-formed XML with one testcase per scenario."""
+docs/results-format.md, the JUnit file as well-formed XML with one testcase per scenario.
+
+usage: check_outputs.py RESULTS JUNIT ARCH   (ARCH: the build's x64, x86 or arm64)"""
 import sys
 import xml.etree.ElementTree as ET
 
@@ -11,7 +13,7 @@ def fail(message):
     sys.exit(1)
 
 
-def check_results(path):
+def check_results(path, arch):
     with open(path, encoding="utf-8") as f:
         lines = [line.rstrip("\n") for line in f if not line.startswith("#")]
     if lines[0].split("\t") != ["esent-harness-results", "1"]:
@@ -38,7 +40,7 @@ def check_results(path):
             fail("missing header fact %s %s" % key)
     # jetversion: esh-testdll answers 0xa010002 only when asked with a session (0xa010001 without).
     expect = {("esent", "kind"): "other", ("esent", "version"): "0.3.1.4",
-              ("esent", "jetversion"): "0xa010002", ("host", "arch"): "x64", ("harness", "shim"): "-"}
+              ("esent", "jetversion"): "0xa010002", ("host", "arch"): arch, ("harness", "shim"): "-"}
     for key, value in expect.items():
         if facts[key] != value:
             fail("%s %s is %r, expected %r" % (key[0], key[1], facts[key], value))
@@ -98,6 +100,9 @@ def check_junit(path):
         fail("create-stop-read failed")
 
 
-check_results(sys.argv[1])
+if len(sys.argv) != 4 or sys.argv[3] not in ("x64", "x86", "arm64"):
+    print(__doc__.strip(), file=sys.stderr)
+    sys.exit(2)
+check_results(sys.argv[1], sys.argv[3])
 check_junit(sys.argv[2])
 print("check_outputs: results file and JUnit XML as expected")

@@ -811,7 +811,8 @@ static void test_out_of_scope_is_feature_not_available(void **state)
 {
     (void)state;
     assert_int_equal(J2("JetCloseTable", 0, 0), -1001);
-    assert_int_equal(J3("JetBeginTransaction3", 0, 0, 0), -1001);
+    /* Its trxid is a 64-bit value: 16 stack bytes on x86, so J3 would unbalance the stack. */
+    assert_int_equal(((long(WINAPI *)(U, int64_t, U))fn("JetBeginTransaction3"))(0, 0, 0), -1001);
 }
 
 int main(int argc, char **argv)

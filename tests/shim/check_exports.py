@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Compares a built DLL's export table (objdump -p) with ESENT.dll's export list.
 
-usage: check_exports.py OBJDUMP DLL ESENT_EXPORTS_TSV x64|x86
+usage: check_exports.py OBJDUMP DLL ESENT_EXPORTS_TSV x64|x86|arm64
 
-x64: exactly the names of the TSV. x86: the same names plus a Name@N twin for every row
+x64, arm64: exactly the names of the TSV. x86: the same names plus a Name@N twin for every row
 whose x86_also_exports_name@bytes column says yes (N = its x86_stack_bytes).
 """
 import subprocess
@@ -40,7 +40,7 @@ def exported_names(objdump, dll):
 
 
 def main():
-    if len(sys.argv) != 5 or sys.argv[4] not in ("x64", "x86"):
+    if len(sys.argv) != 5 or sys.argv[4] not in ("x64", "x86", "arm64"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     objdump, dll, tsv, arch = sys.argv[1:]

@@ -1,8 +1,16 @@
 /* A tiny stand-in for ESENT.dll that the shim tests point ESENTSHIM_TARGET at: a few
  * functions with deterministic codes and outputs, so a test can tell that a call went
  * through, with which arguments, and what came back. Everything else is missing on
- * purpose (the shim must answer those itself). Linked with --kill-at: plain names. */
+ * purpose (the shim must answer those itself). Plain export names on x86 too: MinGW links
+ * with --kill-at; MSVC would export the decorated _Name@N, so there the functions are not
+ * dllexport and tests/shim/CMakeLists.txt links a .def of the names on the FAKE_EXPORT lines. */
 #include <windows.h>
+
+#if defined(_MSC_VER) && defined(_M_IX86)
+#define FAKE_EXPORT
+#else
+#define FAKE_EXPORT __declspec(dllexport)
+#endif
 
 #include <stdint.h>
 #include <string.h>
@@ -16,7 +24,7 @@ typedef long(WINAPI *status_callback)(JET_API_PTR sesid, unsigned long snp, unsi
 
 static LONG instances;
 
-__declspec(dllexport) long WINAPI JetCreateInstanceA(JET_API_PTR *instance, const char *name)
+FAKE_EXPORT long WINAPI JetCreateInstanceA(JET_API_PTR *instance, const char *name)
 {
     if (name != NULL && strcmp(name, "fail") == 0)
         return JET_errInvalidParameter;
@@ -26,19 +34,19 @@ __declspec(dllexport) long WINAPI JetCreateInstanceA(JET_API_PTR *instance, cons
 
 /* Exported under the alias's name with a different answer: the shim must call the A
  * function for the alias, as ESENT.dll's alias is the A function. */
-__declspec(dllexport) long WINAPI JetCreateInstance(JET_API_PTR *instance, const char *name)
+FAKE_EXPORT long WINAPI JetCreateInstance(JET_API_PTR *instance, const char *name)
 {
     (void)instance;
     (void)name;
     return -9999;
 }
 
-__declspec(dllexport) long WINAPI JetInit(JET_API_PTR *instance)
+FAKE_EXPORT long WINAPI JetInit(JET_API_PTR *instance)
 {
     return instance != NULL && (*instance & ~(JET_API_PTR)0xfff) == FAKE_INSTANCE ? 0 : JET_errInvalidParameter;
 }
 
-__declspec(dllexport) long WINAPI JetBeginSessionA(JET_API_PTR instance, JET_API_PTR *session, const char *user,
+FAKE_EXPORT long WINAPI JetBeginSessionA(JET_API_PTR instance, JET_API_PTR *session, const char *user,
                                                    const char *password)
 {
     (void)user;
@@ -47,7 +55,7 @@ __declspec(dllexport) long WINAPI JetBeginSessionA(JET_API_PTR instance, JET_API
     return 0;
 }
 
-__declspec(dllexport) long WINAPI JetOpenFileInstanceW(JET_API_PTR instance, const wchar_t *name, JET_API_PTR *file,
+FAKE_EXPORT long WINAPI JetOpenFileInstanceW(JET_API_PTR instance, const wchar_t *name, JET_API_PTR *file,
                                                        unsigned long *low, unsigned long *high)
 {
     (void)instance;
@@ -59,7 +67,7 @@ __declspec(dllexport) long WINAPI JetOpenFileInstanceW(JET_API_PTR instance, con
     return 0;
 }
 
-__declspec(dllexport) long WINAPI JetReadFileInstance(JET_API_PTR instance, JET_API_PTR file, void *buffer,
+FAKE_EXPORT long WINAPI JetReadFileInstance(JET_API_PTR instance, JET_API_PTR file, void *buffer,
                                                       unsigned long size, unsigned long *actual)
 {
     (void)instance;
@@ -75,7 +83,7 @@ __declspec(dllexport) long WINAPI JetReadFileInstance(JET_API_PTR instance, JET_
 
 /* Sets a last error the caller must still see after the shim recorded the call. With
  * FAKE_ESENT_DIE_IN_STOP set, the process dies inside the call (a crash in ESENT). */
-__declspec(dllexport) long WINAPI JetStopBackupInstance(JET_API_PTR instance)
+FAKE_EXPORT long WINAPI JetStopBackupInstance(JET_API_PTR instance)
 {
     (void)instance;
     if (GetEnvironmentVariableA("FAKE_ESENT_DIE_IN_STOP", NULL, 0) > 0)
@@ -84,7 +92,7 @@ __declspec(dllexport) long WINAPI JetStopBackupInstance(JET_API_PTR instance)
     return 0;
 }
 
-__declspec(dllexport) long WINAPI JetGetSystemParameterA(JET_API_PTR instance, JET_API_PTR session,
+FAKE_EXPORT long WINAPI JetGetSystemParameterA(JET_API_PTR instance, JET_API_PTR session,
                                                          unsigned long paramid, JET_API_PTR *value, char *text,
                                                          unsigned long size)
 {
@@ -98,7 +106,7 @@ __declspec(dllexport) long WINAPI JetGetSystemParameterA(JET_API_PTR instance, J
 }
 
 /* Never reads the string: the test passes an unreadable pointer for it. */
-__declspec(dllexport) long WINAPI JetSetSystemParameterA(JET_API_PTR *instance, JET_API_PTR session,
+FAKE_EXPORT long WINAPI JetSetSystemParameterA(JET_API_PTR *instance, JET_API_PTR session,
                                                          unsigned long paramid, JET_API_PTR value, const char *text)
 {
     (void)instance;
@@ -110,7 +118,7 @@ __declspec(dllexport) long WINAPI JetSetSystemParameterA(JET_API_PTR *instance, 
 }
 
 /* Calls the status callback, which re-enters the shim from inside this call. */
-__declspec(dllexport) long WINAPI JetBackupInstanceW(JET_API_PTR instance, const wchar_t *path, unsigned long grbit,
+FAKE_EXPORT long WINAPI JetBackupInstanceW(JET_API_PTR instance, const wchar_t *path, unsigned long grbit,
                                                      status_callback callback)
 {
     (void)instance;
@@ -119,13 +127,13 @@ __declspec(dllexport) long WINAPI JetBackupInstanceW(JET_API_PTR instance, const
     return callback != NULL ? callback(0, 1, 2, NULL) : 0;
 }
 
-__declspec(dllexport) long WINAPI JetEndSession(JET_API_PTR session, unsigned long grbit)
+FAKE_EXPORT long WINAPI JetEndSession(JET_API_PTR session, unsigned long grbit)
 {
     (void)session;
     return grbit == 0 ? 0 : JET_errInvalidParameter;
 }
 
-__declspec(dllexport) long WINAPI JetTerm(JET_API_PTR instance)
+FAKE_EXPORT long WINAPI JetTerm(JET_API_PTR instance)
 {
     (void)instance;
     return 0;
@@ -133,14 +141,14 @@ __declspec(dllexport) long WINAPI JetTerm(JET_API_PTR instance)
 
 /* With JetCreateInstance2A, the core functions `esent-harness run` asks an ESENT for
  * (harness/run_preflight.c), so a trace recorded against the fake replays against it. */
-__declspec(dllexport) long WINAPI JetTerm2(JET_API_PTR instance, unsigned long grbit)
+FAKE_EXPORT long WINAPI JetTerm2(JET_API_PTR instance, unsigned long grbit)
 {
     (void)instance;
     (void)grbit;
     return 0;
 }
 
-__declspec(dllexport) long WINAPI JetCreateInstance2A(JET_API_PTR *instance, const char *name, const char *display,
+FAKE_EXPORT long WINAPI JetCreateInstance2A(JET_API_PTR *instance, const char *name, const char *display,
                                                       unsigned long grbit)
 {
     (void)name;

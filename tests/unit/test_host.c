@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "cpu_arch.h"
 #include "host.h"
 #include "scenario.h"
 
@@ -47,13 +48,30 @@ static void test_release_mapping(void **state)
     expect_release(4, 0, 1381, 0, NULL);
 }
 
+#ifdef _WIN32
+/* The arch this process runs as, read from the machine field of its own image: a source
+ * independent of the compiler macros host.c decides by, valid on every arch. */
+static const char *arch_of_this_image(void)
+{
+    const unsigned char *base = (const unsigned char *)GetModuleHandleW(NULL);
+    const IMAGE_DOS_HEADER *dos = (const IMAGE_DOS_HEADER *)base;
+    const IMAGE_NT_HEADERS *nt = (const IMAGE_NT_HEADERS *)(base + dos->e_lfanew);
+    switch (nt->FileHeader.Machine) {
+    case 0x8664: return "x64";   /* IMAGE_FILE_MACHINE_AMD64 */
+    case 0x014c: return "x86";   /* IMAGE_FILE_MACHINE_I386 */
+    case 0xaa64: return "arm64"; /* IMAGE_FILE_MACHINE_ARM64 */
+    default: return "unknown";
+    }
+}
+#endif
+
 static void test_host_facts(void **state)
 {
     (void)state;
     host_facts facts;
     host_facts_get(&facts);
 #ifdef _WIN32
-    assert_string_equal(facts.arch, sizeof(void *) == 8 ? "x64" : "x86");
+    assert_string_equal(facts.arch, arch_of_this_image());
     assert_true(facts.major >= 5);
     assert_true(facts.build > 0);
     assert_true(facts.os_name[0] != '\0');
@@ -65,6 +83,34 @@ static void test_host_facts(void **state)
     assert_string_equal(facts.os_name, "unknown");
     assert_int_equal(facts.release, -1);
 #endif
+}
+
+/* The arch table for every processor, whichever one runs the test: arm64's name and its
+ * barriers (the shim's lock-free readers) are checked on x64 and x86 hosts too. */
+static void test_cpu_table(void **state)
+{
+    (void)state;
+    assert_string_equal(esh_cpu_name(ESH_CPU_ARM64), "arm64");
+    assert_string_equal(esh_cpu_name(ESH_CPU_X64), "x64");
+    assert_string_equal(esh_cpu_name(ESH_CPU_X86), "x86");
+    assert_string_equal(esh_cpu_name(ESH_CPU_OTHER), "unknown");
+    /* Weakly ordered arm64, and any processor not known to be x86/x64, reads with barriers. */
+    assert_false(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_ARM64));
+    assert_false(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_OTHER));
+    assert_true(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_X64));
+    assert_true(ESH_CPU_LOADS_ACQUIRE(ESH_CPU_X86));
+    /* The recorder publishes a record by storing its first word last: arm64 needs a barrier. */
+    assert_false(ESH_CPU_STORES_RELEASE(ESH_CPU_ARM64));
+    assert_false(ESH_CPU_STORES_RELEASE(ESH_CPU_OTHER));
+    assert_true(ESH_CPU_STORES_RELEASE(ESH_CPU_X64));
+    assert_true(ESH_CPU_STORES_RELEASE(ESH_CPU_X86));
+    /* This build's processor is one of the table's, and 64-bit ones have 8-byte pointers. */
+    int cpu = ESH_CPU_THIS;
+    assert_true(cpu == ESH_CPU_X86 || cpu == ESH_CPU_X64 || cpu == ESH_CPU_ARM64 || cpu == ESH_CPU_OTHER);
+    if (cpu == ESH_CPU_X64 || cpu == ESH_CPU_ARM64)
+        assert_int_equal(sizeof(void *), 8);
+    if (cpu == ESH_CPU_X86)
+        assert_int_equal(sizeof(void *), 4);
 }
 
 static void test_dll_facts(void **state)
@@ -100,6 +146,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_release_mapping),
         cmocka_unit_test(test_host_facts),
+        cmocka_unit_test(test_cpu_table),
         cmocka_unit_test(test_dll_facts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
