@@ -33,6 +33,15 @@ typedef enum api_kind {
 
 typedef enum api_dir { API_DIR_IN, API_DIR_OUT, API_DIR_INOUT } api_dir;
 
+/* The kinds by what a slot holds: a handle or a number (by value when passed in, else a
+ * pointer to one), or always an address (strings, buffers, structures, callbacks). */
+static inline int api_kind_is_handle(api_kind kind) { return kind <= API_KIND_OSSNAPID; }
+static inline int api_kind_is_number(api_kind kind) { return kind >= API_KIND_GRBIT && kind <= API_KIND_API_PTR; }
+static inline int api_param_is_pointer(api_kind kind, api_dir dir)
+{
+    return (!api_kind_is_handle(kind) && !api_kind_is_number(kind)) || dir != API_DIR_IN;
+}
+
 typedef struct api_param {
     const char *name;
     api_kind kind;

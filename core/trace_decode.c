@@ -14,6 +14,7 @@
 #include "scenario.h"
 #include "trace_decode.h"
 #include "trace_format.h"
+#include "text_buffer.h"
 #include "trace_handles.h"
 #include "xalloc.h"
 
@@ -95,43 +96,6 @@ static void warn(decoder *d, const char *fmt, ...)
     snprintf(line, sizeof line, "%s: warning: %s", d->name, message);
     ESH_APPEND(d->out->warnings, d->out->nwarnings);
     d->out->warnings[d->out->nwarnings++] = esh_xstrdup(line);
-}
-
-/* ---- the text being built ----------------------------------------------------------------- */
-
-typedef struct text {
-    char *p;
-    size_t len, cap;
-} text;
-
-static void text_reserve(text *t, size_t more)
-{
-    if (t->len + more + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 4096;
-        while (t->len + more + 1 > cap)
-            cap *= 2;
-        t->p = esh_xrealloc(t->p, cap);
-        t->cap = cap;
-    }
-}
-
-static void text_add(text *t, const char *s, size_t n)
-{
-    text_reserve(t, n);
-    memcpy(t->p + t->len, s, n);
-    t->len += n;
-    t->p[t->len] = '\0';
-}
-
-static void text_addf(text *t, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        text_add(t, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 /* ---- pass 1: header and regions ----------------------------------------------------------- */
@@ -638,30 +602,6 @@ typedef struct call_view {
 
 #define LOWEST_USER_ADDRESS 0x10000u
 
-/* Whether the slot of P holds an address: everything but a handle or number passed in. */
-static int passed_by_pointer(const api_param *p)
-{
-    switch (p->kind) {
-    case API_KIND_STR_A:
-    case API_KIND_STR_W:
-    case API_KIND_BUF:
-    case API_KIND_PTR:
-    case API_KIND_STRUCT:
-    case API_KIND_CALLBACK:
-        return 1;
-    case API_KIND_GRBIT:
-    case API_KIND_PARAMID:
-    case API_KIND_ULONG:
-    case API_KIND_LONG:
-    case API_KIND_U64:
-    case API_KIND_I64:
-    case API_KIND_API_PTR:
-        return p->dir != API_DIR_IN;
-    default:
-        return trace_handle_prefix(p->kind) != NULL && p->dir != API_DIR_IN;
-    }
-}
-
 static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, const call_view *v, unsigned i)
 {
     const api_param *p = &v->params[i];
@@ -675,7 +615,7 @@ static void describe_arg(decoder *d, trace_handles *h, scn_arg *arg, arena *a, c
     /* Windows maps nothing below 64 KB (its lowest user address), so a pointer there is one
      * every access through faults, whatever the call did: it replays as one, and a call that
      * died writing through it dies again at the same step. */
-    if (raw != 0 && raw < LOWEST_USER_ADDRESS && passed_by_pointer(p)) {
+    if (raw != 0 && raw < LOWEST_USER_ADDRESS && api_param_is_pointer(p->kind, p->dir)) {
         arg->kind = SCN_ARG_INVALID;
         return;
     }
@@ -791,7 +731,7 @@ static double seconds_of(const decoder *d, uint64_t clock)
     return clock > d->clock0 && d->ticks_per_second > 0 ? (double)(clock - d->clock0) / d->ticks_per_second : 0.0;
 }
 
-static void print_call(decoder *d, trace_handles *h, text *t, const call *c, size_t number)
+static void print_call(decoder *d, trace_handles *h, esh_text *t, const call *c, size_t number)
 {
     static arena a; /* large; one call at a time */
     call_view v;
@@ -833,16 +773,16 @@ static void print_call(decoder *d, trace_handles *h, text *t, const call *c, siz
 
     char small[2048];
     size_t need = scn_format_call(small, sizeof small, &step);
-    text_add(t, "  ", 2);
+    esh_text_add(t, "  ", 2);
     if (need < sizeof small) {
-        text_add(t, small, need);
+        esh_text_add(t, small, need);
     } else {
-        text_reserve(t, need + 1);
+        esh_text_reserve(t, need + 1);
         scn_format_call(t->p + t->len, need + 1, &step);
         t->len += need;
     }
     uint64_t micros = (uint64_t)(seconds_of(d, c->start_clock) * 1e6 + 0.5);
-    text_addf(t, "   # seq=%lu tid=%lu t=%lu.%06lu%s\n", (unsigned long)number, (unsigned long)c->thread->tid,
+    esh_text_addf(t, "   # seq=%lu tid=%lu t=%lu.%06lu%s\n", (unsigned long)number, (unsigned long)c->thread->tid,
               (unsigned long)(micros / 1000000), (unsigned long)(micros % 1000000),
               !v.done ? d->in_flight_note
               : (c->end[TRACE_END_FLAGS] & TRACE_END_UNRESOLVED) ? " unresolved" : "");
@@ -859,7 +799,7 @@ static int compare_in_flight(const void *a, const void *b)
     return (x > y) - (x < y); /* one thread's calls: in start order */
 }
 
-static void write_text(decoder *d, text *t)
+static void write_text(decoder *d, esh_text *t)
 {
     int header = d->len >= TRACE_H_FIXED_BYTES;
     size_t offset = header ? rd32(d->data + TRACE_H_TEXT_OFFSET) : 0, bytes = header ? rd32(d->data + TRACE_H_TEXT_BYTES) : 0;
@@ -868,15 +808,15 @@ static void write_text(decoder *d, text *t)
     if (prelude_ok) {
         /* The recorder's own text: NUL bytes (never written) would end the scenario text early. */
         size_t start = t->len;
-        text_add(t, (const char *)d->data + offset, bytes);
+        esh_text_add(t, (const char *)d->data + offset, bytes);
         for (size_t i = start; i < t->len; i++)
             if (t->p[i] == '\0')
                 t->p[i] = ' ';
         if (t->p[t->len - 1] != '\n')
-            text_add(t, "\n", 1);
+            esh_text_add(t, "\n", 1);
     } else {
         d->cut = 1;
-        text_addf(t, "# esentshim trace\n# (the trace's header text is cut)\nscenario trace-cut\n"
+        esh_text_addf(t, "# esentshim trace\n# (the trace's header text is cut)\nscenario trace-cut\n"
                      "  purpose: calls recorded by esentshim (header cut)\n  evidence: trace unknown host\n");
     }
 
@@ -894,7 +834,7 @@ static void write_text(decoder *d, text *t)
                         : closed ? " in flight when the process ended"
                                  : " in flight: the process died in this call";
     if (crashed)
-        text_add(t, "  expect: crash\n", 16);
+        esh_text_add(t, "  expect: crash\n", 16);
 
     trace_handles h;
     memset(&h, 0, sizeof h);
@@ -931,9 +871,9 @@ static void write_text(decoder *d, text *t)
     }
     trace_handles_free(&h);
     if (!closed)
-        text_addf(t, "  # the process did not end normally (killed, crashed, or still running): %lu calls in flight\n",
+        esh_text_addf(t, "  # the process did not end normally (killed, crashed, or still running): %lu calls in flight\n",
                   (unsigned long)in_flight);
-    text_add(t, "end\n", 4);
+    esh_text_add(t, "end\n", 4);
     d->out->calls = number;
     d->out->in_flight = in_flight;
     if (stopped)
@@ -969,7 +909,7 @@ int trace_decode(const unsigned char *data, size_t len, const char *name, trace_
                  size_t error_size)
 {
     decoder d;
-    text t = {NULL, 0, 0};
+    esh_text t = {NULL, 0, 0};
     int rc = 0;
     memset(out, 0, sizeof *out);
     memset(&d, 0, sizeof d);

@@ -8,55 +8,21 @@
 #include <windows.h>
 
 #include "run.h"
+#include "text_buffer.h"
 #include "win_text.h"
-
-/* ---- growable text ---------------------------------------------------------------- */
-
-typedef struct text {
-    char *data;
-    size_t len, cap;
-} text;
-
-static void text_append(text *t, const char *bytes, size_t n)
-{
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(t->data, cap);
-        if (!grown)
-            return;
-        t->data = grown;
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, bytes, n);
-    t->len += n;
-    t->data[t->len] = '\0';
-}
-
-static void text_printf(text *t, const char *format, ...)
-{
-    char line[1200];
-    va_list args;
-    va_start(args, format);
-    int n = vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    if (n > 0)
-        text_append(t, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
 
 /* ---- child processes ---------------------------------------------------------------- */
 
 /* Appends ARG quoted the way CommandLineToArgvW and the CRT split it back. */
-static void append_quoted(text *cmd, const char *arg)
+static void append_quoted(esh_text *cmd, const char *arg)
 {
     if (cmd->len)
-        text_append(cmd, " ", 1);
+        esh_text_add(cmd, " ", 1);
     if (arg[0] && !strpbrk(arg, " \t\"")) {
-        text_append(cmd, arg, strlen(arg));
+        esh_text_add(cmd, arg, strlen(arg));
         return;
     }
-    text_append(cmd, "\"", 1);
+    esh_text_add(cmd, "\"", 1);
     for (const char *p = arg;; p++) {
         size_t backslashes = 0;
         while (*p == '\\') {
@@ -65,18 +31,18 @@ static void append_quoted(text *cmd, const char *arg)
         }
         if (*p == '\0') {
             for (size_t i = 0; i < backslashes * 2; i++)
-                text_append(cmd, "\\", 1);
+                esh_text_add(cmd, "\\", 1);
             break;
         }
         for (size_t i = 0; i < (*p == '"' ? backslashes * 2 + 1 : backslashes); i++)
-            text_append(cmd, "\\", 1);
-        text_append(cmd, p, 1);
+            esh_text_add(cmd, "\\", 1);
+        esh_text_add(cmd, p, 1);
     }
-    text_append(cmd, "\"", 1);
+    esh_text_add(cmd, "\"", 1);
 }
 
 typedef struct child_run {
-    text output;
+    esh_text output;
     DWORD exit_code;
     int timed_out;
     int started;
@@ -86,7 +52,7 @@ typedef struct child_run {
 
 typedef struct pipe_reader {
     HANDLE pipe;
-    text *output;
+    esh_text *output;
 } pipe_reader;
 
 static DWORD WINAPI read_pipe(void *arg)
@@ -95,7 +61,7 @@ static DWORD WINAPI read_pipe(void *arg)
     char chunk[4096];
     DWORD got;
     while (ReadFile(r->pipe, chunk, sizeof chunk, &got, NULL) && got > 0)
-        text_append(r->output, chunk, got);
+        esh_text_add(r->output, chunk, got);
     return 0;
 }
 
@@ -123,11 +89,11 @@ static wchar_t *self_path(void)
     return path;
 }
 
-static void run_child(const text *cmdline, const wchar_t *workdir, double timeout, child_run *run)
+static void run_child(const esh_text *cmdline, const wchar_t *workdir, double timeout, child_run *run)
 {
     memset(run, 0, sizeof *run);
     wchar_t *exe = self_path();
-    wchar_t *cmd = cmdline->data ? utf8_to_wide(cmdline->data) : NULL;
+    wchar_t *cmd = cmdline->p ? utf8_to_wide(cmdline->p) : NULL;
     HANDLE read_end = NULL, write_end = NULL, nul = INVALID_HANDLE_VALUE;
     PROCESS_INFORMATION pi;
     memset(&pi, 0, sizeof pi);
@@ -300,14 +266,14 @@ static const char *step_function(const scn_step *step)
     return step->fn ? step->fn->name : "?";
 }
 
-static void add_failure(scenario_outcome *out, text *failures, const scn_location *loc, const char *format, ...)
+static void add_failure(scenario_outcome *out, esh_text *failures, const scn_location *loc, const char *format, ...)
 {
     char message[900];
     va_list args;
     va_start(args, format);
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
-    text_printf(failures, "%s:%d: %s\n", loc->file, loc->line, message);
+    esh_text_addf(failures, "%s:%d: %s\n", loc->file, loc->line, message);
     out->status = SCN_RESULT_FAIL;
 }
 
@@ -344,13 +310,13 @@ static int absent_by_version(const run_target *target, const api_function *fn, c
 
 static void interpret(const run_target *target, const scn_scenario *sc, const child_run *run, scenario_outcome *out)
 {
-    text failures = {0};
+    esh_text failures = {0};
     int failed_before = 0, done = 0;
     unsigned long crash_step = 0, crash_code = 0;
     int have_crash = 0;
     char fatal[600] = "", not_in_version[300] = "";
     int *finished = calloc(sc->nsteps ? sc->nsteps : 1, sizeof *finished);
-    char *copy = run->output.data ? _strdup(run->output.data) : NULL;
+    char *copy = run->output.p ? _strdup(run->output.p) : NULL;
     char *cursor = copy;
     for (char *line; finished && (line = next_line(&cursor)) != NULL;) {
         char *fields[3] = {line, NULL, NULL};
@@ -472,7 +438,7 @@ static void interpret(const run_target *target, const scn_scenario *sc, const ch
         out->status = SCN_RESULT_SKIP;
         snprintf(out->detail, sizeof out->detail, "%s", not_in_version);
     }
-    out->failure_text = failures.data;
+    out->failure_text = failures.p;
     free(copy);
     free(finished);
 }
@@ -489,7 +455,7 @@ void run_scenario_process(const run_options *options, const run_target *target, 
         snprintf(out->detail, sizeof out->detail, "%s", scenario->skip_reason);
         return;
     }
-    text cmd = {0};
+    esh_text cmd = {0};
     char *file = absolute_utf8(scenario->loc.file);
     wchar_t *workdir = make_workdir(options, scenario, sequence);
     char *trace = NULL;
@@ -510,7 +476,7 @@ void run_scenario_process(const run_options *options, const run_target *target, 
             append_quoted(&cmd, options->maps[m]);
         }
         if (options->shim) {
-            text path = {0};
+            esh_text path = {0};
             char *dir = options->traces ? absolute_utf8(options->traces) : wide_to_utf8(workdir);
             if (options->traces) {
                 wchar_t *wide = dir ? utf8_to_wide(dir) : NULL;
@@ -519,9 +485,9 @@ void run_scenario_process(const run_options *options, const run_target *target, 
                 free(wide);
             } else
                 keep = 1; /* the trace lives in the working directory: keep it */
-            text_printf(&path, "%s\\%s.trace.scn", dir ? dir : ".", scenario->name);
+            esh_text_addf(&path, "%s\\%s.trace.scn", dir ? dir : ".", scenario->name);
             free(dir);
-            trace = path.data;
+            trace = path.p;
             append_quoted(&cmd, "--shim");
             append_quoted(&cmd, "--trace");
             append_quoted(&cmd, trace ? trace : "");
@@ -538,8 +504,8 @@ void run_scenario_process(const run_options *options, const run_target *target, 
     }
     if (workdir && !keep)
         remove_tree(workdir);
-    free(run.output.data);
-    free(cmd.data);
+    free(run.output.p);
+    free(cmd.p);
     free(file);
     free(workdir);
     free(trace);
@@ -559,17 +525,17 @@ void scenario_outcome_free(scenario_outcome *out)
 
 int run_query_target(const run_options *options, run_target *target, char *err, size_t errsize)
 {
-    text cmd = {0};
+    esh_text cmd = {0};
     child_run run;
     append_quoted(&cmd, "esent-harness");
     append_quoted(&cmd, RUN_FACTS_COMMAND);
     append_quoted(&cmd, "--esent");
     append_quoted(&cmd, target->path);
     run_child(&cmd, NULL, options->timeout, &run);
-    free(cmd.data);
+    free(cmd.p);
     int have_path = 0;
     snprintf(err, errsize, "%s: %s", target->path, run.started ? "the DLL's facts could not be read" : run.error);
-    char *cursor = run.output.data;
+    char *cursor = run.output.p;
     for (char *line; (line = next_line(&cursor)) != NULL;) {
         char *key = strchr(line, '\t');
         if (!key)
@@ -595,7 +561,7 @@ int run_query_target(const run_options *options, run_target *target, char *err, 
                 snprintf(target->dll.kind, sizeof target->dll.kind, "%s", value);
         }
     }
-    free(run.output.data);
+    free(run.output.p);
     if (!have_path)
         return -1;
 

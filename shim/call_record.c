@@ -36,15 +36,6 @@ static void setup_threads(void);
 #define STR_A_ITEM (2u + 2u + 3u * TRACE_STRING_MAX) /* ANSI to UTF-8: at most 3 bytes a character */
 #define STR_W_ITEM (2u + 2u + 2u * TRACE_STRING_MAX)
 
-static int is_handle(api_kind kind)
-{
-    return kind <= API_KIND_OSSNAPID;
-}
-
-static int is_number(api_kind kind)
-{
-    return kind >= API_KIND_GRBIT && kind <= API_KIND_API_PTR;
-}
 
 void call_record_prepare(void)
 {
@@ -63,7 +54,7 @@ void call_record_prepare(void)
             const api_param *p = &params[i];
             capture_op op = {(unsigned char)i, 0, (unsigned char)slot, (unsigned char)api_value_size(p->kind)};
             slot += api_param_slots(p);
-            if ((is_handle(p->kind) || is_number(p->kind)) && p->dir != API_DIR_IN) {
+            if ((api_kind_is_handle(p->kind) || api_kind_is_number(p->kind)) && p->dir != API_DIR_IN) {
                 op.op = OP_VALUE;
                 plan->after[plan->nafter++] = op;
                 end += VALUE_ITEM;
