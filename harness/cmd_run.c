@@ -272,11 +272,10 @@ static int check_outputs(const run_options *o, run_target *target)
         goto refused;
     if (o->junit && preflight_file("--junit", o->junit, err, sizeof err) != 0)
         goto refused;
-    /* Missing is refused too, not created: a mistyped --traces must not scatter traces. */
-    if (o->shim && o->traces && run_check_traces_dir(o->traces) != 0)
-        return -1;
+    if (o->shim && o->traces && preflight_folder("--traces", o->traces, 0, err, sizeof err) != 0)
+        goto refused;
     if (o->workdir_root) {
-        if (preflight_folder("--workdir", o->workdir_root, err, sizeof err) != 0)
+        if (preflight_folder("--workdir", o->workdir_root, 1, err, sizeof err) != 0)
             goto refused;
     } else {
         wchar_t wide[MAX_PATH];
@@ -284,7 +283,7 @@ static int check_outputs(const run_options *o, run_target *target)
         char *utf8 = n && n < MAX_PATH ? wide_to_utf8(wide) : NULL;
         snprintf(temp, sizeof temp, "%s", utf8 ? utf8 : "%TEMP%");
         free(utf8);
-        if (preflight_folder("the working directories' folder (%TEMP%; --workdir ROOT chooses another)", temp, err,
+        if (preflight_folder("the working directories' folder (%TEMP%; --workdir ROOT chooses another)", temp, 1, err,
                              sizeof err) != 0)
             goto refused;
     }

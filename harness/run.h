@@ -97,7 +97,8 @@ int report_junit(const char *path, const run_target *target, const scenario_outc
  * naming the path and what was expected in ERR. */
 int preflight_exports(const char *dll_path, char *err, size_t errsize);
 int preflight_file(const char *option, const char *path, char *err, size_t errsize);
-int preflight_folder(const char *option, const char *path, char *err, size_t errsize);
+/* A folder the run writes into: created when absent if CREATE, else it must exist already. */
+int preflight_folder(const char *option, const char *path, int create, char *err, size_t errsize);
 /* The UTF-8 path of FILE beside the exe, else in the build tree's BUILD_DIR (may be NULL). */
 int preflight_find_beside(const wchar_t *file, const wchar_t *build_dir, char *out, size_t size);
 
@@ -116,8 +117,6 @@ int suite_load(scn_suite *suite, int npaths, char **paths);
 /* run_travel.c: makes every trace of SUITE travel (core/trace_travel.h); when PRINT, prints
  * its notes and each root's folder. -1 (message printed) when a --map names no root. */
 int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print);
-/* --traces DIR must be an existing folder this process can write: 0, or -1 (printed). */
-int run_check_traces_dir(const char *dir);
 
 /* run_child.c: the hidden subcommands. */
 int cmd_run_child(int argc, char **argv);

@@ -98,15 +98,26 @@ int preflight_file(const char *option, const char *path, char *err, size_t errsi
     return ok ? 0 : -1;
 }
 
-/* A folder the run writes into (created when absent, as the run would): a probe file shows
- * that it takes files. */
-int preflight_folder(const char *option, const char *path, char *err, size_t errsize)
+/* A folder the run writes into: created when absent if CREATE (as the run would), else it
+ * must exist (a mistyped --traces must not scatter traces); a probe file shows that it takes
+ * files. */
+int preflight_folder(const char *option, const char *path, int create, char *err, size_t errsize)
 {
     wchar_t *wide = utf8_to_wide(path);
     int ok = 0;
     DWORD error = 0;
+    if (wide && !create) {
+        DWORD attributes = GetFileAttributesW(wide);
+        if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY)) {
+            snprintf(err, errsize, "%s %s: %s", option, path,
+                     attributes == INVALID_FILE_ATTRIBUTES ? "no such folder (create it first)" : "not a folder");
+            free(wide);
+            return -1;
+        }
+    }
     if (wide) {
-        CreateDirectoryW(wide, NULL);
+        if (create)
+            CreateDirectoryW(wide, NULL);
         size_t need = wcslen(wide) + 40;
         wchar_t *probe = malloc(need * sizeof *probe);
         if (probe) {

@@ -1,6 +1,5 @@
 /* The parent's side of traces that travel (docs/replay.md): the pass over every trace read,
- * its notes and each root's folder printed before anything runs, --map checked, and the
- * --traces folder proved writable. */
+ * its notes and each root's folder printed before anything runs, and --map checked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +8,6 @@
 #include "run.h"
 #include "step_travel.h"
 #include "trace_travel.h"
-#include "win_text.h"
 
 int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
 {
@@ -49,34 +47,4 @@ int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
     }
     fflush(stdout);
     return rc;
-}
-
-int run_check_traces_dir(const char *dir)
-{
-    wchar_t *wide = utf8_to_wide(dir);
-    DWORD attributes = wide ? GetFileAttributesW(wide) : INVALID_FILE_ATTRIBUTES;
-    if (attributes == INVALID_FILE_ATTRIBUTES || !(attributes & FILE_ATTRIBUTE_DIRECTORY)) {
-        fprintf(stderr, "esent-harness run: --traces %s: %s\n", dir,
-                attributes == INVALID_FILE_ATTRIBUTES ? "no such folder (create it first)" : "not a folder");
-        free(wide);
-        return -1;
-    }
-    /* Writable is proved by writing: a probe file, deleted when closed. */
-    size_t n = wcslen(wide);
-    wchar_t *probe = malloc((n + 64) * sizeof *probe);
-    HANDLE h = INVALID_HANDLE_VALUE;
-    if (probe) {
-        _snwprintf(probe, n + 64, L"%ls\\.esent-harness-probe-%lu", wide, (unsigned long)GetCurrentProcessId());
-        h = CreateFileW(probe, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_FLAG_DELETE_ON_CLOSE, NULL);
-    }
-    DWORD error = GetLastError();
-    free(probe);
-    free(wide);
-    if (h == INVALID_HANDLE_VALUE) {
-        fprintf(stderr, "esent-harness run: --traces %s: cannot write there (error %lu); no trace would be kept\n", dir,
-                (unsigned long)error);
-        return -1;
-    }
-    CloseHandle(h);
-    return 0;
 }
