@@ -11,11 +11,17 @@ def windows_path(runner, path):
     return "Z:" + os.path.abspath(path).replace("/", "\\")
 
 
+def call_harness(runner, harness, args, env=None, timeout=None):
+    """`esent-harness ARGS...` (through RUNNER, Wine, when given): (exit code, stdout, stderr)."""
+    cmd = ([runner] if runner else []) + [harness] + list(args)
+    proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, encoding="utf-8",
+                          errors="replace", timeout=timeout)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
 def run_harness(runner, harness, esent, options, env=None):
     """`esent-harness run --esent ESENT OPTIONS...`: (exit code, stdout, stderr)."""
-    cmd = ([runner] if runner else []) + [harness, "run", "--esent", windows_path(runner, esent)] + list(options)
-    proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-    return proc.returncode, proc.stdout, proc.stderr
+    return call_harness(runner, harness, ["run", "--esent", windows_path(runner, esent)] + list(options), env)
 
 
 def local_path(runner, path):
@@ -29,13 +35,12 @@ def list_suite(runner, harness, paths):
     """The suite as esent-harness's parser reads it (`list --format json PATHS`), with every
     file name local. Raises SuiteError with the harness's message on bad input."""
     import json
-    cmd = ([runner] if runner else []) + [harness, "list", "--format", "json"] + [windows_path(runner, p) for p in paths]
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, encoding="utf-8")
-    if proc.returncode != 0:
+    status, out, err = call_harness(runner, harness, ["list", "--format", "json"] + [windows_path(runner, p) for p in paths])
+    if status != 0:
         # Wine's own diagnostics ("0084:fixme:hid:...") are not the parser's message.
-        message = "\n".join(l for l in proc.stderr.splitlines() if not re.match(r"^[0-9a-f]{4}:(fixme|err|warn|trace):", l))
-        raise SuiteError(message.strip() or "esent-harness list exited %d" % proc.returncode)
-    suite = json.loads(proc.stdout)
+        message = "\n".join(l for l in err.splitlines() if not re.match(r"^[0-9a-f]{4}:(fixme|err|warn|trace):", l))
+        raise SuiteError(message.strip() or "esent-harness list exited %d" % status)
+    suite = json.loads(out)
     for block in suite["scenarios"] + suite["setups"]:
         block["file"] = local_path(runner, block["file"])
         for item in block["evidence"] + [ev for step in block["steps"] for ev in step["evidence"]] + block["steps"]:

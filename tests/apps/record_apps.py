@@ -24,7 +24,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ci"))
-from harness_run import run_harness, windows_path  # noqa: E402
+from harness_run import call_harness, run_harness, windows_path  # noqa: E402
 
 CRASH = "crash"
 # Clients whose trace has a second thread: replayed this many times, each time with every
@@ -66,9 +66,8 @@ def run_client(args, folder, name, client_args):
 
 
 def harness(args, *options):
-    cmd = ([args.runner] if args.runner else []) + [args.harness] + list(options)
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
-    return proc.returncode, proc.stdout + proc.stderr
+    status, out, err = call_harness(args.runner, args.harness, options, timeout=300)
+    return status, out + err
 
 
 def record(args, name, client_args, runs, outcome, calls):
