@@ -96,3 +96,29 @@ size_t api_value_size(api_kind kind)
         return sizeof(void *);
     }
 }
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+api_file_role api_file_role_of(const api_function *fn)
+{
+    const char *name = api_functions[fn->target].name;
+    if (has_prefix(name, "JetInit"))
+        return API_FILES_INIT;
+    if (has_prefix(name, "JetAttachDatabase"))
+        return API_FILES_ATTACH;
+    if (has_prefix(name, "JetCreateDatabase"))
+        return API_FILES_CREATE;
+    return API_FILES_NONE;
+}
+
+int api_first_string_param(const api_function *fn)
+{
+    const api_param *params = api_params_of(fn);
+    for (int i = 0; params && i < fn->nparams; i++)
+        if (params[i].kind == API_KIND_STR_A || params[i].kind == API_KIND_STR_W)
+            return i;
+    return -1;
+}

@@ -93,4 +93,13 @@ unsigned api_param_slots_for(const api_param *p, unsigned pointer_bytes);
  * 4 for 32-bit ids and integers, 8 for 64-bit ones, else pointer-sized (JET_API_PTR handles). */
 size_t api_value_size(api_kind kind);
 
+/* What a call does with the files an instance finds: the shim captures them before an
+ * INIT (the instance's folders) or an ATTACH (the database it names), and what a CREATE
+ * makes is the process's own (docs/recording.md "State"). By the function's family in
+ * the table: JetInit*, JetAttachDatabase*, JetCreateDatabase*. */
+typedef enum api_file_role { API_FILES_NONE, API_FILES_INIT, API_FILES_ATTACH, API_FILES_CREATE } api_file_role;
+api_file_role api_file_role_of(const api_function *fn);
+/* The index of FN's first string parameter (a database's file name), or -1. */
+int api_first_string_param(const api_function *fn);
+
 #endif

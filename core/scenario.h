@@ -95,6 +95,27 @@ typedef struct scn_root {
     scn_location loc;
 } scn_root;
 
+/* `state PATH N bytes`: a file the recording found (docs/replay.md "State"), laid down
+ * before the first call. Its bytes are pieces of the binary trace the scenario was read
+ * from (loc.file), or the file `from "FILE"` names (relative to the scenario's folder);
+ * `not captured: WHY` says that the recording holds no copy. */
+typedef struct scn_state_piece {
+    uint64_t offset; /* in the file */
+    uint64_t at;     /* in the trace file */
+    uint32_t bytes;
+} scn_state_piece;
+
+typedef struct scn_state {
+    scn_arg path;            /* STRING, or ROOTED once the trace travels */
+    uint64_t size;
+    char *missing;           /* `not captured: WHY` */
+    char *from;              /* `from "FILE"` */
+    scn_state_piece *pieces; /* read from a binary trace: where its bytes are */
+    size_t npieces;
+    int in_trace;            /* the bytes are the pieces (read from a binary trace) */
+    scn_location loc;
+} scn_state;
+
 typedef enum scn_expect_outcome { SCN_OUTCOME_NORMAL, SCN_OUTCOME_CRASH, SCN_OUTCOME_HANG } scn_expect_outcome;
 
 typedef struct scn_scenario {
@@ -116,6 +137,8 @@ typedef struct scn_scenario {
     int is_trace;               /* read from a file whose first line is `# esentshim trace` */
     scn_root *roots;            /* `root NAME "PATH"`: folders of the recording host */
     size_t nroots;
+    scn_state *states;          /* `state PATH N bytes`: files laid down before the first call */
+    size_t nstates;
 } scn_scenario;
 
 typedef struct scn_suite {
@@ -166,6 +189,8 @@ size_t scn_format_expect(char *buf, size_t size, const scn_expect *expect);
 size_t scn_format_versions(char *buf, size_t size, const scn_alternative *alt);
 /* `root NAME "PATH"` */
 size_t scn_format_root(char *buf, size_t size, const scn_root *root);
+/* `state PATH N bytes[ from "FILE"| not captured: WHY]` */
+size_t scn_format_state(char *buf, size_t size, const scn_state *state);
 /* Whether the host (release index, build; release -1 when unknown) accepts CODE; sets
  * *matched to the alternative that matched (NULL if none). */
 int scn_expect_matches(const scn_expect *expect, int release, uint32_t build, jet_err code,

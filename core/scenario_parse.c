@@ -446,6 +446,9 @@ static int parse_block_line(scn_cursor *c, block_state *st, size_t *records)
     if (scn_lex_keyword(c, "root") && c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
         return scn_parse_root(c, sc);
     c->p = c->line_start + line_loc.col - 1; /* `root:` is a thread prefix */
+    if (scn_lex_keyword(c, "state") && c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+        return scn_parse_state(c, sc);
+    c->p = c->line_start + line_loc.col - 1; /* as is `state:` */
     if (scn_lex_keyword(c, "use")) {
         pending_use use;
         scn_lex_skip_ws(c);
@@ -598,7 +601,23 @@ static int parse_binary_trace(parser *ps, size_t fi, const char *data, size_t le
     }
     for (size_t i = 0; i < decoded.nwarnings; i++)
         add_warning(ps->suite, decoded.warnings[i]);
+    size_t before = ps->nblocks;
     int rc = parse_file_text(ps, fi, decoded.text, decoded.len);
+    /* Its `state` lines, in the decoder's order, get the places of their bytes. */
+    for (size_t s = before; rc == 0 && s < ps->nblocks; s++) {
+        scn_scenario *sc = &ps->blocks[s].sc;
+        for (size_t k = 0; k < sc->nstates && k < decoded.nstates; k++) {
+            scn_state *st = &sc->states[k];
+            trace_state_file *f = &decoded.states[k];
+            if (st->missing || f->missing || st->path.kind != SCN_ARG_STRING || strcmp(st->path.text, f->path) != 0)
+                continue;
+            st->pieces = f->pieces;
+            st->npieces = f->npieces;
+            st->in_trace = 1;
+            f->pieces = NULL;
+            f->npieces = 0;
+        }
+    }
     trace_text_free(&decoded);
     return rc;
 }
@@ -854,6 +873,10 @@ static int check_captures(parser *ps, const scn_scenario *sc)
     char **captured = NULL, **threads = NULL;
     size_t ncaptured = 0, nthreads = 0;
     int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sc->nstates; i++)
+        if (sc->states[i].path.kind == SCN_ARG_ROOTED && !scn_scenario_root(sc, sc->states[i].path.ref))
+            rc = fail_at(ps, sc->states[i].path.loc, "%s:\"...\": no `root %s \"PATH\"` line in scenario '%s'",
+                         sc->states[i].path.ref, sc->states[i].path.ref, sc->name);
     for (size_t i = 0; rc == 0 && i < sc->nsteps; i++) {
         const scn_step *st = &sc->steps[i];
         if (st->kind == SCN_STEP_WAIT) {

@@ -322,3 +322,21 @@ size_t scn_format_root(char *buf, size_t size, const scn_root *root)
     put_quoted(&o, root->path);
     return finish(&o);
 }
+
+size_t scn_format_state(char *buf, size_t size, const scn_state *state)
+{
+    out o = {buf, size, 0};
+    char number[32];
+    put_str(&o, "state ");
+    put_arg(&o, NULL, &state->path);
+    snprintf(number, sizeof number, " %llu bytes", (unsigned long long)state->size);
+    put_str(&o, number);
+    if (state->from) {
+        put_str(&o, " from ");
+        put_quoted(&o, state->from);
+    } else if (state->missing) {
+        put_str(&o, " not captured: ");
+        put_str(&o, state->missing);
+    }
+    return finish(&o);
+}

@@ -626,6 +626,77 @@ int scn_parse_root(scn_cursor *c, scn_scenario *sc)
     return 0;
 }
 
+int scn_parse_state(scn_cursor *c, scn_scenario *sc)
+{
+    char found[40];
+    scn_state state;
+    int64_t size = -1;
+    memset(&state, 0, sizeof state);
+    scn_lex_skip_ws(c);
+    state.loc = scn_lex_loc(c);
+    if (sc->nsteps > 0)
+        return scn_lex_fail(c, 0, "state after the first step (line %d): a recording's files are laid down before "
+                            "the first call, so state lines come first", sc->steps[0].loc.line);
+    if (c->p >= c->end || (*c->p != '"' && !scn_lex_is_ident_start(*c->p)))
+        return scn_lex_fail(c, 0, "expected the file as \"PATH\" or ROOT:\"REST\" after state, found %s",
+                            scn_lex_found(c, found, sizeof found));
+    if (parse_arg(c, &state.path) != 0)
+        goto fail;
+    if (state.path.kind != SCN_ARG_STRING && state.path.kind != SCN_ARG_ROOTED) {
+        scn_lex_fail(c, state.path.loc.col, "expected the file as \"PATH\" or ROOT:\"REST\" after state");
+        goto fail;
+    }
+    scn_lex_skip_ws(c);
+    if (c->p >= c->end || *c->p < '0' || *c->p > '9') {
+        scn_lex_fail(c, 0, "expected the file's size in bytes after its path, found %s",
+                     scn_lex_found(c, found, sizeof found));
+        goto fail;
+    }
+    if (scn_lex_int(c, &size) != 0)
+        goto fail;
+    state.size = (uint64_t)size;
+    scn_lex_skip_ws(c);
+    if (!scn_lex_keyword(c, "bytes")) {
+        scn_lex_fail(c, 0, "expected bytes after the size, found %s", scn_lex_found(c, found, sizeof found));
+        goto fail;
+    }
+    scn_lex_skip_ws(c);
+    if (scn_lex_keyword(c, "from")) {
+        scn_lex_skip_ws(c);
+        if (c->p >= c->end || *c->p != '"') {
+            scn_lex_fail(c, 0, "expected \"FILE\" after from, found %s", scn_lex_found(c, found, sizeof found));
+            goto fail;
+        }
+        if (scn_lex_string(c, &state.from) != 0)
+            goto fail;
+    } else if (scn_lex_keyword(c, "not")) {
+        scn_lex_skip_ws(c);
+        if (!scn_lex_keyword(c, "captured") || (scn_lex_skip_ws(c), c->p >= c->end || *c->p != ':')) {
+            scn_lex_fail(c, 0, "expected not captured: WHY, found %s", scn_lex_found(c, found, sizeof found));
+            goto fail;
+        }
+        c->p++;
+        state.missing = scn_lex_text(c);
+        if (!state.missing[0]) {
+            scn_lex_fail(c, 0, "expected the reason after not captured:");
+            goto fail;
+        }
+    }
+    if (!scn_lex_at_end(c)) {
+        scn_lex_fail(c, 0, "expected from \"FILE\", not captured: WHY or the end of the line after bytes, found %s",
+                     scn_lex_found(c, found, sizeof found));
+        goto fail;
+    }
+    ESH_APPEND(sc->states, sc->nstates);
+    sc->states[sc->nstates++] = state;
+    return 0;
+fail:
+    scn_tree_free_arg(&state.path);
+    free(state.from);
+    free(state.missing);
+    return -1;
+}
+
 const scn_root *scn_scenario_root(const scn_scenario *sc, const char *name)
 {
     for (size_t i = 0; name && i < sc->nroots; i++)

@@ -20,4 +20,8 @@ int scn_parse_code(scn_cursor *c, jet_err *value);
  * error). */
 int scn_parse_root(scn_cursor *c, scn_scenario *sc);
 
+/* `state PATH N bytes [from "FILE" | not captured: WHY]` after the word state: appends to
+ * SC's states (only before the first step: the files are laid down before it). */
+int scn_parse_state(scn_cursor *c, scn_scenario *sc);
+
 #endif

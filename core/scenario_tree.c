@@ -63,6 +63,13 @@ void scn_tree_free_scenario(scn_scenario *scenario)
         free(scenario->roots[i].path);
     }
     free(scenario->roots);
+    for (size_t i = 0; i < scenario->nstates; i++) {
+        scn_tree_free_arg(&scenario->states[i].path);
+        free(scenario->states[i].missing);
+        free(scenario->states[i].from);
+        free(scenario->states[i].pieces);
+    }
+    free(scenario->states);
 }
 
 scn_evidence scn_tree_copy_evidence(const scn_evidence *evidence)

@@ -72,6 +72,8 @@ typedef struct decoder {
     uint64_t clock0, best_clock, best_counter, counter0, frequency;
     double ticks_per_second;
     const char *in_flight_note; /* the comment of a call that never returned */
+    struct state_entry *states;   /* by file number as seen */
+    size_t nstates;
     trace_text *out;
 } decoder;
 
@@ -402,6 +404,125 @@ static int read_end(decoder *d, thread *t, size_t at, const unsigned char *r, ui
     return 0;
 }
 
+/* ---- state records ---------------------------------------------------------------------- */
+
+typedef struct state_entry {
+    uint32_t file;
+    int described;            /* its FILE record was read */
+    uint64_t size, detail, failed_detail;
+    unsigned status, failed;  /* failed: a FAILED record's status (0: none) */
+    uint32_t api;
+    const unsigned char *path;
+    size_t path_len;
+    scn_state_piece *pieces;
+    size_t npieces;
+} state_entry;
+
+static state_entry *state_of(decoder *d, uint32_t file)
+{
+    for (size_t i = 0; i < d->nstates; i++)
+        if (d->states[i].file == file)
+            return &d->states[i];
+    ESH_APPEND(d->states, d->nstates);
+    state_entry *e = &d->states[d->nstates++];
+    memset(e, 0, sizeof *e);
+    e->file = file;
+    return e;
+}
+
+static int read_state(decoder *d, size_t at, const unsigned char *r, uint32_t size)
+{
+    cursor c = {r + TRACE_STATE_BODY, r + size, 0};
+    if (size < TRACE_STATE_BODY)
+        return fail(d, at, "a state record of %lu bytes", (unsigned long)size);
+    unsigned what = r[TRACE_STATE_WHAT];
+    state_entry *e = state_of(d, rd32(r + TRACE_STATE_FILE_NO));
+    if (what == TRACE_STATE_FILE) {
+        uint64_t bytes = cur_varint(&c), status = cur_varint(&c), detail = cur_varint(&c), api = cur_varint(&c);
+        uint64_t n = cur_varint(&c);
+        if (c.bad || n > (uint64_t)(c.end - c.p))
+            return fail(d, at, "a state record (file) whose fields overrun it");
+        if (!e->described) { /* a second copy of a reused region says the same */
+            e->described = 1;
+            e->size = bytes;
+            e->status = (unsigned)(status > 255 ? 255 : status);
+            e->detail = detail;
+            e->api = (uint32_t)(api > 0xFFFF ? 0xFFFF : api);
+            e->path = c.p;
+            e->path_len = (size_t)n;
+        }
+    } else if (what == TRACE_STATE_PIECE) {
+        uint64_t offset = cur_varint(&c), n = cur_varint(&c);
+        if (c.bad || n > (uint64_t)(c.end - c.p))
+            return fail(d, at, "a state record (piece) whose bytes overrun it");
+        ESH_APPEND(e->pieces, e->npieces);
+        e->pieces[e->npieces].offset = offset;
+        e->pieces[e->npieces].at = (uint64_t)(c.p - d->data);
+        e->pieces[e->npieces++].bytes = (uint32_t)n;
+    } else if (what == TRACE_STATE_FAILED) {
+        uint64_t status = cur_varint(&c), detail = cur_varint(&c);
+        if (c.bad)
+            return fail(d, at, "a state record (failed) whose fields overrun it");
+        e->failed = status == 0 ? 255 : (unsigned)(status > 255 ? 255 : status);
+        e->failed_detail = detail;
+    } /* another kind of state record: a later recorder's */
+    return 0;
+}
+
+static int compare_pieces(const void *a, const void *b)
+{
+    const scn_state_piece *x = a, *y = b;
+    return (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+static int compare_files(const void *a, const void *b)
+{
+    const state_entry *x = a, *y = b;
+    return (x->file > y->file) - (x->file < y->file);
+}
+
+/* Why the bytes of E are not all in the trace (NULL when they are). */
+static char *state_missing(state_entry *e, int stopped)
+{
+    char why[300];
+    if (e->npieces > 1)
+        qsort(e->pieces, e->npieces, sizeof e->pieces[0], compare_pieces);
+    size_t kept = 0;
+    uint64_t covered = 0;
+    for (size_t i = 0; i < e->npieces; i++) { /* copies of one piece (a reused region) count once */
+        if (kept > 0 && e->pieces[i].offset == e->pieces[kept - 1].offset)
+            continue;
+        if (e->pieces[i].offset == covered)
+            covered += e->pieces[i].bytes;
+        e->pieces[kept++] = e->pieces[i];
+    }
+    e->npieces = kept;
+    switch (e->status) {
+    case TRACE_STATE_CAPTURED: break;
+    case TRACE_STATE_OVER_LIMIT:
+        snprintf(why, sizeof why, "over the limit of ESENTSHIM_STATE_MAX_BYTES=%llu bytes in all",
+                 (unsigned long long)e->detail);
+        return esh_xstrdup(why);
+    case TRACE_STATE_UNREADABLE:
+        snprintf(why, sizeof why, "unreadable when found (Windows error %llu)", (unsigned long long)e->detail);
+        return esh_xstrdup(why);
+    case TRACE_STATE_OFF: return esh_xstrdup("capture was off (ESENTSHIM_STATE_MAX_BYTES=0)");
+    default:
+        snprintf(why, sizeof why, "not copied (status %u, from a later recorder)", e->status);
+        return esh_xstrdup(why);
+    }
+    if (e->failed) {
+        snprintf(why, sizeof why, "a read failed while it was copied (Windows error %llu)",
+                 (unsigned long long)e->failed_detail);
+        return esh_xstrdup(why);
+    }
+    if (covered != e->size)
+        return esh_xstrdup(covered > e->size ? "its pieces overrun its size (a damaged trace)"
+                           : stopped ? "the trace filled up while it was copied"
+                                     : "the trace ends inside it (the process died while it was copied)");
+    return NULL;
+}
+
 static int read_thread(decoder *d, thread *t)
 {
     for (size_t k = 0; k < t->nregions; k++) {
@@ -430,6 +551,7 @@ static int read_thread(decoder *d, thread *t)
             switch (TRACE_REC_KIND(word)) {
             case TRACE_REC_CALL_START: rc = read_start(d, t, at, r, size, &clock); break;
             case TRACE_REC_CALL_END: rc = read_end(d, t, at, r, size, &clock); break;
+            case TRACE_REC_STATE: rc = read_state(d, at, r, size); break;
             case TRACE_REC_REGION: rc = fail(d, at, "a region record inside a run"); break;
             default: break; /* a kind a later recorder writes */
             }
@@ -439,6 +561,48 @@ static int read_thread(decoder *d, thread *t)
         }
     }
     return 0;
+}
+
+/* The `state` lines, before the first call; OUT->states gets each file's pieces. */
+static void write_states(decoder *d, esh_text *t, int stopped)
+{
+    size_t described = 0;
+    for (size_t i = 0; i < d->nstates; i++)
+        described += d->states[i].described;
+    if (described == 0)
+        return;
+    if (d->nstates > 1)
+        qsort(d->states, d->nstates, sizeof d->states[0], compare_files);
+    esh_text_addf(t, "  # the files the process found, copied by esentshim; laid down before the first call\n");
+    d->out->states = esh_xcalloc(described, sizeof *d->out->states);
+    for (size_t i = 0; i < d->nstates; i++) {
+        state_entry *e = &d->states[i];
+        if (!e->described)
+            continue;
+        trace_state_file *f = &d->out->states[d->out->nstates++];
+        char line[4096];
+        const api_function *fn = function_of(d, e->api);
+        f->path = esh_xstrndup((const char *)e->path, e->path_len);
+        f->size = e->size;
+        f->missing = state_missing(e, stopped);
+        f->found_at = fn ? fn->name : NULL;
+        if (!f->missing) {
+            f->pieces = e->pieces;
+            f->npieces = e->npieces;
+            e->pieces = NULL;
+        }
+        scn_state st;
+        memset(&st, 0, sizeof st);
+        st.path.kind = SCN_ARG_STRING;
+        st.path.text = f->path;
+        st.size = f->size;
+        st.missing = f->missing;
+        scn_format_state(line, sizeof line, &st);
+        esh_text_addf(t, "  %s", line);
+        if (f->found_at)
+            esh_text_addf(t, "  # found before %s", f->found_at);
+        esh_text_add(t, "\n", 1);
+    }
 }
 
 /* ---- pass 3: the text --------------------------------------------------------------------- */
@@ -833,6 +997,7 @@ static void write_text(decoder *d, esh_text *t)
     d->in_flight_note = stopped ? " in flight when recording stopped (the trace was full)"
                         : closed ? " in flight when the process ended"
                                  : " in flight: the process died in this call";
+    write_states(d, t, stopped);
     if (crashed)
         esh_text_add(t, "  expect: crash\n", 16);
 
@@ -903,6 +1068,9 @@ static void free_decoder(decoder *d)
     }
     free(d->threads);
     free(d->functions);
+    for (size_t i = 0; i < d->nstates; i++)
+        free(d->states[i].pieces);
+    free(d->states);
 }
 
 int trace_decode(const unsigned char *data, size_t len, const char *name, trace_text *out, char *error,
@@ -956,5 +1124,11 @@ void trace_text_free(trace_text *t)
     for (size_t i = 0; i < t->nwarnings; i++)
         free(t->warnings[i]);
     free(t->warnings);
+    for (size_t i = 0; i < t->nstates; i++) {
+        free(t->states[i].path);
+        free(t->states[i].missing);
+        free(t->states[i].pieces);
+    }
+    free(t->states);
     memset(t, 0, sizeof *t);
 }

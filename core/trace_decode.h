@@ -6,6 +6,18 @@
 
 #include <stddef.h>
 
+#include "scenario.h"
+
+/* A file the recording found (a STATE record), in file number order. */
+typedef struct trace_state_file {
+    char *path;              /* the recording host's full path, UTF-8 */
+    uint64_t size;
+    char *missing;           /* NULL when every byte is in the trace; else why not */
+    const char *found_at;    /* the function it was found before (NULL: unknown) */
+    scn_state_piece *pieces; /* by offset; `at` is a byte offset in the decoded data */
+    size_t npieces;
+} trace_state_file;
+
 typedef struct trace_text {
     char *text;         /* the scenario text, NUL-terminated (malloc'ed) */
     size_t len;
@@ -13,6 +25,8 @@ typedef struct trace_text {
     size_t nwarnings;
     size_t calls;       /* calls in the text, completed and in flight */
     size_t in_flight;   /* calls that started and never returned (the process died in them) */
+    trace_state_file *states; /* printed as `state` lines, in this order */
+    size_t nstates;
 } trace_text;
 
 /* Whether DATA starts with the binary trace's magic. */

@@ -54,9 +54,8 @@ enum {
     TRACE_REC_REGION = 1,     /* the first record of every thread region */
     TRACE_REC_CALL_START = 2, /* a call, before it is forwarded */
     TRACE_REC_CALL_END = 3,   /* the same call after it returned */
-    /* Reserved for issue 10 (traces that travel): */
-    TRACE_REC_ROOTS = 16,     /* folders the process named (current directory, path arguments) */
-    TRACE_REC_STATE = 17,     /* a piece of a file captured at the first JetInit* */
+    TRACE_REC_ROOTS = 16,     /* (reserved) folders the process named (current directory, path arguments) */
+    TRACE_REC_STATE = 17,     /* a file the process found, or a piece of its bytes (below) */
 };
 
 /* Every record: u32 word = size (bytes, a multiple of 4, < 2^24) | kind << 24. Records
@@ -103,6 +102,27 @@ enum {
     TRACE_ITEM_UTF16 = 4,      /* a wide string's UTF-16 units (little-endian), without the NUL */
     TRACE_ITEM_BYTES = 5,      /* (reserved for issue 10) bytes an output buffer received */
 };
+/* STATE (docs/recording.md "State"): the files an instance finds, written on the calling
+ * thread before the call that found them (a JetInit* for the files in the instance's
+ * folders, a JetAttachDatabase* for a database found elsewhere). Head: word, u8 what, three
+ * zero bytes, u32 file (the process's number for the file, from 1), then by what:
+ *  FILE:   varint size (the bytes it held when found), varint status, varint detail (the
+ *          limit, or the Windows error), varint api id (the call it was found at), varint
+ *          length and the file's full path in UTF-8;
+ *  PIECE:  varint offset (in the file), varint length, then that many of its bytes;
+ *  FAILED: varint status, varint detail: the file's pieces stopped (a read failed).
+ * A file is captured when its FILE says so, its pieces cover every byte and nothing failed. */
+enum { TRACE_STATE_WHAT = 4, TRACE_STATE_FILE_NO = 8, TRACE_STATE_BODY = 12 };
+enum { TRACE_STATE_FILE = 1, TRACE_STATE_PIECE = 2, TRACE_STATE_FAILED = 3 };
+enum {
+    TRACE_STATE_CAPTURED = 0,   /* its bytes follow in pieces */
+    TRACE_STATE_OVER_LIMIT = 1, /* detail: ESENTSHIM_STATE_MAX_BYTES, which it would pass */
+    TRACE_STATE_UNREADABLE = 2, /* detail: the Windows error of opening or reading it */
+    TRACE_STATE_OFF = 3,        /* ESENTSHIM_STATE_MAX_BYTES=0: capture is off */
+    TRACE_STATE_TRACE_FULL = 4, /* the trace filled up while it was copied */
+};
+#define TRACE_STATE_DEFAULT_MAX_BYTES ((uint64_t)64 << 20)
+
 #define TRACE_ITEM_CUT 0x80u       /* or'ed into the type: the string was cut at TRACE_STRING_MAX */
 #define TRACE_STRING_MAX 1023      /* characters (units) kept of a string */
 

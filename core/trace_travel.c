@@ -552,59 +552,112 @@ static size_t travel_lists(scn_scenario *sc, name_table *names, trace_notes *not
     return rewrites;
 }
 
-/* A database attached that the trace did not create belongs to state it did not capture. */
+/* The captured file at FILE's path, NULL if none. */
+static const scn_state *state_at(const scn_scenario *sc, const scn_arg *file)
+{
+    for (size_t i = 0; i < sc->nstates; i++)
+        if (same_file(&sc->states[i].path, file))
+            return &sc->states[i];
+    return NULL;
+}
+
+static void skip_for_state(scn_scenario *sc, trace_notes *notes, const scn_location *loc, const char *reason)
+{
+    sc->skip_reason = esh_xstrdup(reason);
+    note(notes, loc, "%s", reason);
+}
+
+/* State the replay cannot lay down makes the scenario a counted skip: a file whose bytes
+ * the recording holds no copy of, or a database attached that the trace neither created
+ * nor holds. The rest is laid down before the first call. */
 static void travel_state(scn_scenario *sc, trace_notes *notes)
 {
+    char reason[1400];
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < sc->nstates && !sc->skip_reason; i++) {
+        const scn_state *st = &sc->states[i];
+        char path[1100];
+        scn_format_arg(path, sizeof path, &st->path);
+        if (st->missing)
+            snprintf(reason, sizeof reason, "state not captured: %s (line %d): %s", path, st->loc.line, st->missing);
+        else if (!st->in_trace && !st->from)
+            snprintf(reason, sizeof reason,
+                     "state not captured: %s (line %d): its bytes are in the binary trace this text was printed "
+                     "from (replay that file, or give the line from \"FILE\")", path, st->loc.line);
+        else {
+            bytes += st->size;
+            continue;
+        }
+        skip_for_state(sc, notes, &st->loc, reason);
+    }
+    if (sc->nstates > 0 && !sc->skip_reason)
+        note(notes, &sc->loc, "%lu file(s) of %llu bytes the recording found are laid down before the first call",
+             (unsigned long)sc->nstates, (unsigned long long)bytes);
     for (size_t s = 0; s < sc->nsteps && !sc->skip_reason; s++) {
         const scn_step *step = &sc->steps[s];
         const scn_arg *file;
         int created = 0;
-        char reason[1200];
-        if (step->kind != SCN_STEP_CALL || !starts_with(target_of(step)->name, "JetAttachDatabase") ||
+        if (step->kind != SCN_STEP_CALL || api_file_role_of(step->fn) != API_FILES_ATTACH ||
             (file = file_name_arg(step)) == NULL)
             continue;
         for (size_t c = 0; c < s && !created; c++) {
             const scn_step *before = &sc->steps[c];
             const scn_arg *made;
-            if (before->kind == SCN_STEP_CALL && starts_with(target_of(before)->name, "JetCreateDatabase") &&
+            if (before->kind == SCN_STEP_CALL && api_file_role_of(before->fn) == API_FILES_CREATE &&
                 recorded_success(before) && (made = file_name_arg(before)) != NULL)
                 created = same_file(made, file);
         }
-        if (created)
+        if (created || state_at(sc, file))
             continue;
         snprintf(reason, sizeof reason,
                  "state not captured: %s (line %d) attaches %s%s\"%s\", which this trace did not create, and the "
-                 "recording holds no copy of the files it found",
+                 "recording holds no copy of it",
                  step->fn->name, step->loc.line, file->ref ? file->ref : "", file->ref ? ":" : "", file->text);
-        sc->skip_reason = esh_xstrdup(reason);
-        note(notes, &step->loc, "%s", reason);
+        skip_for_state(sc, notes, &step->loc, reason);
     }
+}
+
+/* Every argument a root may hold: the steps' arguments and the state lines' paths. */
+static scn_arg **path_args(scn_scenario *sc, size_t *count)
+{
+    size_t n = sc->nstates;
+    for (size_t s = 0; s < sc->nsteps; s++)
+        n += sc->steps[s].nargs;
+    scn_arg **args = esh_xcalloc(n ? n : 1, sizeof *args);
+    n = 0;
+    for (size_t i = 0; i < sc->nstates; i++)
+        args[n++] = &sc->states[i].path;
+    for (size_t s = 0; s < sc->nsteps; s++)
+        for (size_t a = 0; a < sc->steps[s].nargs; a++)
+            args[n++] = &sc->steps[s].args[a];
+    *count = n;
+    return args;
 }
 
 /* The roots: given by `root` lines, or the outermost folders of the absolute paths. */
 static size_t travel_roots(scn_scenario *sc, name_table *names, trace_notes *notes)
 {
-    size_t rewrites = 0;
+    size_t rewrites = 0, nargs;
+    scn_arg **args = path_args(sc, &nargs);
     if (sc->nroots == 0) {
         char **folders = NULL;
         size_t nfolders = 0;
-        for (size_t s = 0; s < sc->nsteps; s++)
-            for (size_t a = 0; a < sc->steps[s].nargs; a++) {
-                const scn_arg *arg = &sc->steps[s].args[a];
-                char *folder;
-                size_t k = 0;
-                if (arg->kind != SCN_ARG_STRING || !trace_path_is_absolute(arg->text) ||
-                    (folder = folder_of(arg->text)) == NULL)
-                    continue;
-                while (k < nfolders && !trace_path_same(folders[k], folder))
-                    k++;
-                if (k < nfolders) {
-                    free(folder);
-                    continue;
-                }
-                ESH_APPEND(folders, nfolders);
-                folders[nfolders++] = folder;
+        for (size_t i = 0; i < nargs; i++) {
+            const scn_arg *arg = args[i];
+            char *folder;
+            size_t k = 0;
+            if (arg->kind != SCN_ARG_STRING || !trace_path_is_absolute(arg->text) ||
+                (folder = folder_of(arg->text)) == NULL)
+                continue;
+            while (k < nfolders && !trace_path_same(folders[k], folder))
+                k++;
+            if (k < nfolders) {
+                free(folder);
+                continue;
             }
+            ESH_APPEND(folders, nfolders);
+            folders[nfolders++] = folder;
+        }
         for (size_t k = 0; k < nfolders; k++) {
             int nested = 0;
             for (size_t j = 0; j < nfolders && !nested; j++)
@@ -617,7 +670,7 @@ static size_t travel_roots(scn_scenario *sc, name_table *names, trace_notes *not
                 root.loc = sc->loc;
                 ESH_APPEND(sc->roots, sc->nroots);
                 sc->roots[sc->nroots++] = root;
-                note(notes, &sc->loc, "root %s \"%s\": a folder the recording's path arguments name", root.name,
+                note(notes, &sc->loc, "root %s \"%s\": a folder the recording's paths name", root.name,
                      root.path);
             }
         }
@@ -625,29 +678,29 @@ static size_t travel_roots(scn_scenario *sc, name_table *names, trace_notes *not
             free(folders[k]);
         free(folders);
     }
-    for (size_t s = 0; s < sc->nsteps; s++)
-        for (size_t a = 0; a < sc->steps[s].nargs; a++) {
-            scn_arg *arg = &sc->steps[s].args[a];
-            const scn_root *best = NULL;
-            size_t best_len = 0;
-            if (arg->kind != SCN_ARG_STRING || !arg->text)
-                continue;
-            for (size_t r = 0; r < sc->nroots; r++) {
-                size_t n = under(arg->text, sc->roots[r].path);
-                if (n > best_len) {
-                    best = &sc->roots[r];
-                    best_len = n;
-                }
+    for (size_t i = 0; i < nargs; i++) {
+        scn_arg *arg = args[i];
+        const scn_root *best = NULL;
+        size_t best_len = 0;
+        if (arg->kind != SCN_ARG_STRING || !arg->text)
+            continue;
+        for (size_t r = 0; r < sc->nroots; r++) {
+            size_t n = under(arg->text, sc->roots[r].path);
+            if (n > best_len) {
+                best = &sc->roots[r];
+                best_len = n;
             }
-            if (!best)
-                continue;
-            char *rest = esh_xstrdup(arg->text + best_len);
-            free(arg->text);
-            arg->kind = SCN_ARG_ROOTED;
-            arg->text = rest;
-            arg->ref = esh_xstrdup(best->name);
-            rewrites++;
         }
+        if (!best)
+            continue;
+        char *rest = esh_xstrdup(arg->text + best_len);
+        free(arg->text);
+        arg->kind = SCN_ARG_ROOTED;
+        arg->text = rest;
+        arg->ref = esh_xstrdup(best->name);
+        rewrites++;
+    }
+    free(args);
     return rewrites;
 }
 

@@ -1,16 +1,80 @@
-/* `esent-harness trace FILE...`: the scenario text of each trace the shim wrote, as `run`
- * reads it (a binary trace decoded by core/trace_decode.c; a text trace as it is), on
- * stdout; a cut trace's warnings on stderr. Exit 2 for a file that cannot be read or a
- * damaged trace. */
+/* `esent-harness trace [--state DIR] FILE...`: the scenario text of each trace the shim
+ * wrote, as `run` reads it (a binary trace decoded by core/trace_decode.c; a text trace as
+ * it is), on stdout; a cut trace's warnings on stderr. With --state, each file the
+ * recording captured is written into DIR and its `state` line says `from` it, so that the
+ * text replays without the binary trace. Exit 2 for a file that cannot be read or written,
+ * or a damaged trace. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <windows.h>
 
 #include "commands.h"
+#include "run.h"
+#include "text_buffer.h"
 #include "text_files.h"
 #include "trace_decode.h"
+#include "trace_travel.h"
+#include "win_text.h"
 
-static int print_trace(const char *path)
+static unsigned files_written; /* numbers the files written into DIR across the traces */
+
+/* Writes F's bytes (pieces of DATA) to DIR\<n>-<base name>; the path is returned in OUT. */
+static int write_state_file(const char *dir, const unsigned char *data, const trace_state_file *f, char *out,
+                            size_t size)
+{
+    snprintf(out, size, "%s\\%u-%s", dir, ++files_written, trace_path_base(f->path));
+    wchar_t *wide = utf8_to_wide(out);
+    HANDLE h = wide ? CreateFileW(wide, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL)
+                    : INVALID_HANDLE_VALUE;
+    free(wide);
+    int ok = h != INVALID_HANDLE_VALUE;
+    for (size_t i = 0; ok && i < f->npieces; i++) {
+        DWORD put = 0;
+        ok = WriteFile(h, data + f->pieces[i].at, f->pieces[i].bytes, &put, NULL) && put == f->pieces[i].bytes;
+    }
+    if (!ok)
+        fprintf(stderr, "esent-harness trace: --state: cannot write %s (error %lu)\n", out,
+                (unsigned long)GetLastError());
+    if (h != INVALID_HANDLE_VALUE)
+        CloseHandle(h);
+    return ok ? 0 : -1;
+}
+
+/* The decoded text with each captured file's `state` line saying `from` its copy in DIR. */
+static int text_with_state(const char *dir, const unsigned char *data, const trace_text *text, esh_text *out)
+{
+    size_t k = 0;
+    for (const char *line = text->text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
+        if (strncmp(line, "  state ", 8) == 0 && k < text->nstates) {
+            const trace_state_file *f = &text->states[k++];
+            if (!f->missing) {
+                char path[1200], shown[4096];
+                if (write_state_file(dir, data, f, path, sizeof path) != 0)
+                    return -1;
+                scn_state st;
+                memset(&st, 0, sizeof st);
+                st.path.kind = SCN_ARG_STRING;
+                st.path.text = f->path;
+                st.size = f->size;
+                st.from = path;
+                scn_format_state(shown, sizeof shown, &st);
+                const char *comment = memchr(line, '#', n);
+                esh_text_addf(out, "  %s%s%.*s", shown, comment ? "  " : "\n",
+                              comment ? (int)(n - (size_t)(comment - line)) : 0, comment ? comment : "");
+                line += n;
+                continue;
+            }
+        }
+        esh_text_add(out, line, n);
+        line += n;
+    }
+    return 0;
+}
+
+static int print_trace(const char *path, const char *state_dir)
 {
     char *data, error[400];
     size_t len;
@@ -25,27 +89,58 @@ static int print_trace(const char *path)
     }
     trace_text text;
     int rc = trace_decode((const unsigned char *)data, len, path, &text, error, sizeof error);
-    free(data);
     if (rc != 0) {
+        free(data);
         fprintf(stderr, "%s: error: %s\n", path, error);
         return EXIT_USAGE;
     }
-    fwrite(text.text, 1, text.len, stdout);
+    esh_text with = {0};
+    if (state_dir && text_with_state(state_dir, (const unsigned char *)data, &text, &with) != 0)
+        rc = EXIT_USAGE;
+    else if (state_dir)
+        fwrite(with.p, 1, with.len, stdout);
+    else
+        fwrite(text.text, 1, text.len, stdout);
     for (size_t i = 0; i < text.nwarnings; i++)
         fprintf(stderr, "%s\n", text.warnings[i]);
+    free(with.p);
+    free(data);
     trace_text_free(&text);
-    return EXIT_PASS;
+    return rc;
 }
+
+static const char usage[] = "usage: esent-harness trace [--state DIR] FILE...\n";
 
 int cmd_trace(int argc, char **argv)
 {
-    if (argc == 0 || argv[0][0] == '-') {
-        fprintf(stderr, "usage: esent-harness trace FILE...\n");
-        return argc > 0 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) ? EXIT_PASS : EXIT_USAGE;
+    const char *state_dir = NULL;
+    char err[800];
+    int i = 0;
+    if (argc > 0 && cli_is_help(argv[0])) {
+        fputs(usage, stdout);
+        return EXIT_PASS;
+    }
+    if (argc >= 1 && strcmp(argv[0], "--state") == 0) {
+        if (argc < 2 || argv[1][0] == '\0') {
+            fprintf(stderr, "esent-harness trace: --state: expected a folder for the captured files\n%s", usage);
+            return EXIT_USAGE;
+        }
+        state_dir = argv[1];
+        i = 2;
+        if (preflight_folder("--state", state_dir, 1, err, sizeof err) != 0) {
+            fprintf(stderr, "esent-harness trace: %s\n", err);
+            return EXIT_USAGE;
+        }
+    }
+    if (i >= argc || argv[i][0] == '-') {
+        if (i < argc)
+            fprintf(stderr, "esent-harness trace: %s: unknown option\n", argv[i]);
+        fputs(usage, stderr);
+        return EXIT_USAGE;
     }
     int rc = EXIT_PASS;
-    for (int i = 0; i < argc; i++) {
-        int r = print_trace(argv[i]);
+    for (; i < argc; i++) {
+        int r = print_trace(argv[i], state_dir);
         if (r != EXIT_PASS)
             rc = r;
     }

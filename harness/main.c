@@ -18,7 +18,7 @@ static const struct command {
     {"list", cmd_list, "list [--format json] [FILE|DIR]... every scenario with FILE:LINE, purpose and markers"},
     {"err", cmd_err, "err CODE|NAME...                 name, value and meaning of a JET code"},
     {"diff", cmd_diff, "diff [OPTIONS] RESULTS RESULTS... steps whose codes differ between hosts"},
-    {"trace", cmd_trace, "trace FILE...                    the scenario text of esentshim traces"},
+    {"trace", cmd_trace, "trace [--state DIR] FILE...      the scenario text of esentshim traces"},
     /* Hidden: what `run` starts itself as (one scenario; the DLL's facts). */
     {"__child", cmd_run_child, NULL},
     {"__facts", cmd_run_facts, NULL},

@@ -8,6 +8,7 @@
 #include "run.h"
 #include "step_travel.h"
 #include "trace_travel.h"
+#include "win_text.h"
 
 int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
 {
@@ -15,6 +16,30 @@ int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
     char line[1400];
     int rc = 0;
     trace_travel_suite(suite, print ? &notes : NULL);
+    /* A `from` file must be there with the size its line gives, before anything runs. */
+    for (size_t s = 0; s < suite->nscenarios; s++)
+        for (size_t i = 0; i < suite->scenarios[s].nstates; i++) {
+            const scn_state *st = &suite->scenarios[s].states[i];
+            if (!st->from)
+                continue;
+            char *from = travel_state_from(&suite->scenarios[s], st);
+            wchar_t *wide = from ? utf8_to_wide(from) : NULL;
+            WIN32_FILE_ATTRIBUTE_DATA data;
+            int found = wide && GetFileAttributesExW(wide, GetFileExInfoStandard, &data) &&
+                        !(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
+            uint64_t size = found ? ((uint64_t)data.nFileSizeHigh << 32 | data.nFileSizeLow) : 0;
+            if (!found)
+                fprintf(stderr, "%s:%d:%d: error: state from \"%s\": no such file (expected the copy of the "
+                        "captured file)\n", st->loc.file, st->loc.line, st->loc.col, st->from);
+            else if (size != st->size)
+                fprintf(stderr, "%s:%d:%d: error: state from \"%s\": it holds %llu bytes, the line says %llu\n",
+                        st->loc.file, st->loc.line, st->loc.col, st->from, (unsigned long long)size,
+                        (unsigned long long)st->size);
+            if (!found || size != st->size)
+                rc = -1;
+            free(wide);
+            free(from);
+        }
     for (size_t i = 0; i < notes.count; i++)
         printf("travel: %s\n", notes.lines[i]);
     trace_notes_free(&notes);

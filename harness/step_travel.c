@@ -83,6 +83,113 @@ static int make_folders(const char *folder)
     return ok ? 0 : -1;
 }
 
+/* Copies BYTES at offset AT of IN to OUT (both positioned by the caller for OUT). */
+static int copy_range(HANDLE in, uint64_t at, HANDLE out, uint64_t bytes)
+{
+    static unsigned char buffer[65536];
+    LARGE_INTEGER where;
+    where.QuadPart = (LONGLONG)at;
+    if (!SetFilePointerEx(in, where, NULL, FILE_BEGIN))
+        return 0;
+    while (bytes > 0) {
+        DWORD want = bytes < sizeof buffer ? (DWORD)bytes : (DWORD)sizeof buffer, got = 0, put = 0;
+        if (!ReadFile(in, buffer, want, &got, NULL) || got != want || !WriteFile(out, buffer, got, &put, NULL) ||
+            put != got)
+            return 0;
+        bytes -= got;
+    }
+    return 1;
+}
+
+static HANDLE open_read(const char *utf8)
+{
+    wchar_t *wide = utf8_to_wide(utf8);
+    HANDLE h = wide ? CreateFileW(wide, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
+                                  FILE_FLAG_SEQUENTIAL_SCAN, NULL)
+                    : INVALID_HANDLE_VALUE;
+    free(wide);
+    return h;
+}
+
+char *travel_state_from(const scn_scenario *sc, const scn_state *st)
+{
+    if (trace_path_is_absolute(st->from) || !sc->loc.file)
+        return _strdup(st->from);
+    size_t n = strlen(sc->loc.file);
+    while (n > 0 && !is_sep(sc->loc.file[n - 1]))
+        n--;
+    char *path = malloc(n + strlen(st->from) + 1);
+    if (path) {
+        memcpy(path, sc->loc.file, n);
+        strcpy(path + n, st->from);
+    }
+    return path;
+}
+
+/* Writes one captured file where its path maps to on this host, from the trace's pieces
+ * or from its `from` file. Returns 0, or -1 with ERR. */
+static int lay_down(const scn_scenario *sc, const scn_state *st, var_store *vars, char *err, size_t errsize)
+{
+    char shown[1100];
+    scn_format_arg(shown, sizeof shown, &st->path);
+    if (st->path.kind == SCN_ARG_STRING && trace_path_is_absolute(st->path.text)) {
+        snprintf(err, errsize, "line %d: state %s is under no root: refused (it would be written outside the "
+                 "working directory)", st->loc.line, shown);
+        return -1;
+    }
+    char *dest = st->path.kind == SCN_ARG_ROOTED ? travel_resolve_path(&st->path, vars, err, errsize)
+                                                   : _strdup(st->path.text);
+    char *source = st->in_trace ? _strdup(sc->loc.file ? sc->loc.file : "") : st->from ? travel_state_from(sc, st) : NULL;
+    int ok = 0;
+    if (dest && source) {
+        size_t n = strlen(dest);
+        while (n > 0 && !is_sep(dest[n - 1]))
+            n--;
+        if (n > 1) {
+            char keep = dest[n - 1];
+            dest[n - 1] = '\0';
+            make_folders(dest);
+            dest[n - 1] = keep;
+        }
+        HANDLE in = open_read(source), out = INVALID_HANDLE_VALUE;
+        DWORD error = GetLastError();
+        wchar_t *wide = in != INVALID_HANDLE_VALUE ? utf8_to_wide(dest) : NULL;
+        if (wide)
+            out = CreateFileW(wide, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (wide)
+            error = GetLastError();
+        free(wide);
+        LARGE_INTEGER size = {0};
+        if (in == INVALID_HANDLE_VALUE || out == INVALID_HANDLE_VALUE) {
+            snprintf(err, errsize, "line %d: state %s: cannot %s %s (error %lu)", st->loc.line, shown,
+                     in == INVALID_HANDLE_VALUE ? "read" : "write", in == INVALID_HANDLE_VALUE ? source : dest,
+                     (unsigned long)error);
+        } else if (st->in_trace) {
+            ok = 1;
+            for (size_t i = 0; ok && i < st->npieces; i++)
+                ok = copy_range(in, st->pieces[i].at, out, st->pieces[i].bytes);
+            if (!ok)
+                snprintf(err, errsize, "line %d: state %s: cannot copy its bytes from %s to %s (error %lu)",
+                         st->loc.line, shown, source, dest, (unsigned long)GetLastError());
+        } else if (!GetFileSizeEx(in, &size) || (uint64_t)size.QuadPart != st->size) {
+            snprintf(err, errsize, "line %d: state %s: from \"%s\" holds %llu bytes, the line says %llu",
+                     st->loc.line, shown, source, (unsigned long long)size.QuadPart, (unsigned long long)st->size);
+        } else if (!(ok = copy_range(in, 0, out, st->size))) {
+            snprintf(err, errsize, "line %d: state %s: cannot copy %s to %s (error %lu)", st->loc.line, shown,
+                     source, dest, (unsigned long)GetLastError());
+        }
+        if (in != INVALID_HANDLE_VALUE)
+            CloseHandle(in);
+        if (out != INVALID_HANDLE_VALUE)
+            CloseHandle(out);
+    } else if (dest) {
+        snprintf(err, errsize, "line %d: state %s: the scenario holds no copy of its bytes", st->loc.line, shown);
+    }
+    free(dest);
+    free(source);
+    return ok ? 0 : -1;
+}
+
 int travel_prepare(const scn_scenario *sc, char **maps, size_t nmaps, var_store *vars, char *err, size_t errsize)
 {
     char key[200];
@@ -118,6 +225,10 @@ int travel_prepare(const scn_scenario *sc, char **maps, size_t nmaps, var_store 
                 make_folders(path);
             free(path);
         }
+    /* The files the recording found, before the first call. */
+    for (size_t i = 0; i < sc->nstates; i++)
+        if (lay_down(sc, &sc->states[i], vars, err, errsize) != 0)
+            return -1;
     return 0;
 }
 

@@ -26,9 +26,13 @@ typedef struct kept_list {
 char *travel_root_folder(const scn_scenario *sc, const scn_root *root, char **maps, size_t nmaps, char *err,
                          size_t errsize);
 
-/* Maps every root of SC into VARS and creates its folder and the folders its path
- * arguments name under it. Returns 0, or -1 with ERR. */
+/* Maps every root of SC into VARS, creates its folder and the folders its path arguments
+ * name under it, and lays down SC's `state` files. Returns 0, or -1 with ERR. */
 int travel_prepare(const scn_scenario *sc, char **maps, size_t nmaps, var_store *vars, char *err, size_t errsize);
+
+/* The file a `state ... from "FILE"` line copies: FILE, or FILE in the folder of the
+ * scenario's file when relative (malloc'ed). */
+char *travel_state_from(const scn_scenario *sc, const scn_state *st);
 
 /* The UTF-8 path a ROOTED or ENTRY argument means on this host (malloc'ed), or NULL with ERR. */
 char *travel_resolve_path(const scn_arg *arg, var_store *vars, char *err, size_t errsize);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "call_record.h"
-#include "cpu_arch.h"
+#include "record_write.h"
 #include "safe_memory.h"
 #include "trace_clock.h"
 #include "trace_format.h"
@@ -158,37 +158,6 @@ trace_thread *call_record_thread(void)
 
 /* ---- records ------------------------------------------------------------------------------ */
 
-#if defined(_MSC_VER)
-#define COMPILER_BARRIER() _ReadWriteBarrier()
-#else
-#define COMPILER_BARRIER() __asm__ __volatile__("" ::: "memory")
-#endif
-
-/* Ends the run with a zero word after the record (the window holds older records past
- * it), then stores the record's first word after everything else (x86 and x64 keep
- * stores in order; other CPUs get a barrier). */
-static inline void publish(trace_thread *t, unsigned char *r, uint32_t size, unsigned kind)
-{
-    if (r + size < t->limit)
-        *(uint32_t *)(void *)(r + size) = 0;
-#if ESH_CPU_STORES_RELEASE(ESH_CPU_THIS)
-    COMPILER_BARRIER();
-#else
-    MemoryBarrier();
-#endif
-    *(volatile uint32_t *)r = TRACE_REC_WORD(size, kind);
-}
-
-static inline unsigned char *put_varint(unsigned char *p, uint64_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (unsigned char)v;
-    return p;
-}
-
 static inline unsigned char *put_head(unsigned char *p, unsigned param, unsigned type)
 {
     p[0] = (unsigned char)param;
@@ -200,7 +169,7 @@ static inline unsigned char *put_head(unsigned char *p, unsigned param, unsigned
 static inline unsigned char *put_clock(unsigned char *p, trace_thread *t)
 {
     uint64_t clock = trace_clock_read();
-    p = put_varint(p, TRACE_ZIGZAG((int64_t)(clock - t->clock)));
+    p = record_varint(p, TRACE_ZIGZAG((int64_t)(clock - t->clock)));
     t->clock = clock;
     return p;
 }
@@ -210,7 +179,7 @@ static inline unsigned char *put_value(unsigned char *p, const capture_op *op, c
     uint64_t v = 0;
     if (!safe_read(ptr, &v, op->size))
         return put_head(p, op->param, TRACE_ITEM_UNREADABLE);
-    return put_varint(put_head(p, op->param, TRACE_ITEM_VALUE), v);
+    return record_varint(put_head(p, op->param, TRACE_ITEM_VALUE), v);
 }
 
 /* A string of N units at DATA, written after its head and a 2-byte varint length (room
@@ -255,16 +224,6 @@ static unsigned char *put_string_w(unsigned char *p, const capture_op *op, const
     return p + 4 + 2 * n;
 }
 
-/* The record's size, padded (the padding is zero: the record is followed by a zero word,
- * and bytes past the last record of a reused window are never read). */
-static inline uint32_t padded_size(unsigned char *r, unsigned char *p)
-{
-    uint32_t size = (uint32_t)(p - r);
-    while (size % TRACE_REC_ALIGN != 0)
-        r[size++] = 0;
-    return size;
-}
-
 int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32_t *seq)
 {
     const capture_plan *plan = &plans[id];
@@ -278,7 +237,7 @@ int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32
     *seq = t->seq++;
     unsigned char *p = put_clock(r + TRACE_START_BODY, t);
     for (unsigned k = 0; k < nslots; k++)
-        p = put_varint(p, (uint64_t)slots[k]);
+        p = record_varint(p, (uint64_t)slots[k]);
     for (unsigned i = 0; i < plan->nbefore; i++) {
         const capture_op *op = &plan->before[i];
         const unsigned char *ptr = (const unsigned char *)slots[op->slot];
@@ -289,8 +248,8 @@ int call_record_start(trace_thread *t, api_id id, const uintptr_t *slots, uint32
         items++;
     }
     r[TRACE_START_NITEMS] = (unsigned char)items;
-    uint32_t size = padded_size(r, p);
-    publish(t, r, size, TRACE_REC_CALL_START);
+    uint32_t size = record_padded_size(r, p);
+    record_publish(t, r, size, TRACE_REC_CALL_START);
     t->at = r + size;
     return 1;
 }
@@ -306,7 +265,7 @@ void call_record_end(trace_thread *t, api_id id, const uintptr_t *slots, uint32_
     r[TRACE_END_FLAGS] = (unsigned char)(unresolved ? TRACE_END_UNRESOLVED : 0);
     r[TRACE_END_FLAGS + 2] = 0;
     r[TRACE_END_FLAGS + 3] = 0;
-    unsigned char *p = put_varint(r + TRACE_END_BODY, TRACE_ZIGZAG((int64_t)(int32_t)code));
+    unsigned char *p = record_varint(r + TRACE_END_BODY, TRACE_ZIGZAG((int64_t)(int32_t)code));
     p = put_clock(p, t);
     for (unsigned i = 0; i < plan->nafter; i++) {
         const capture_op *op = &plan->after[i];
@@ -317,7 +276,7 @@ void call_record_end(trace_thread *t, api_id id, const uintptr_t *slots, uint32_
         items++;
     }
     r[TRACE_END_NITEMS] = (unsigned char)items;
-    uint32_t size = padded_size(r, p);
-    publish(t, r, size, TRACE_REC_CALL_END);
+    uint32_t size = record_padded_size(r, p);
+    record_publish(t, r, size, TRACE_REC_CALL_END);
     t->at = r + size;
 }

@@ -12,6 +12,7 @@
 #include "slot_call.h"
 #include "call_record.h"
 #include "shim_main.h"
+#include "state_capture.h"
 #include "target.h"
 #include "trace_file.h"
 
@@ -27,6 +28,7 @@ static BOOL CALLBACK initialize(PINIT_ONCE once, PVOID parameter, PVOID *context
     initializing_thread = GetCurrentThreadId();
     target_load(shim_module());
     call_record_prepare();
+    state_capture_prepare();
     trace_open();
     initializing_thread = 0;
     InterlockedExchange(&initialized, 1);
@@ -77,8 +79,13 @@ long shim_dispatch(api_id id, const uintptr_t *slots)
     }
     trace_thread *t = call_record_thread();
     uint32_t seq;
+    unsigned role = state_roles[id];
+    if (role != API_FILES_NONE && role != API_FILES_CREATE && t != NULL && f != NULL)
+        state_capture_before(t, id, slots); /* what the call is about to find */
     int started = t != NULL && call_record_start(t, id, slots, &seq);
     long code = f != NULL ? forward(f, api_slot_count(fn), slots) : SHIM_UNRESOLVED_CODE;
+    if (role == API_FILES_CREATE && code >= 0)
+        state_note_created(id, slots);
     if (started && trace_recording) {
         DWORD error = GetLastError();
         call_record_end(t, id, slots, seq, code, f == NULL);

@@ -9,16 +9,19 @@ that `esent-harness list` reads, naming the calls the client made.
 
 With --replay it then replays each trace with `esent-harness run` (a fresh working
 directory per scenario, as on another host) and reports per client whether every recorded
-code came back; with --require-replay a replay that does not is a failure (a counted skip,
-such as a later run's trace whose files were not captured, is not). The legacy client's
-trace is also replayed with --map pointing its data folder elsewhere. Exits 0 when
-all held, 1 otherwise, 2 on bad arguments. Usage:
+code came back; with --require-replay a replay that does not, or that skips a scenario, is
+a failure. The legacy client's trace is also replayed with --map pointing its data folder
+elsewhere. The client that attaches an earlier run's database checks the state the shim
+captured: its later run replays from the files laid down, also as text printed with
+`trace --state`, and recorded with capture off or over a small limit it is a counted skip
+saying so, never a failure. Exits 0 when all held, 1 otherwise, 2 on bad arguments. Usage:
   record_apps.py --harness EXE --esent DLL --shim DLL --apps DIR --out DIR [--runner WINE]
                  [--replay | --require-replay] [--only NAME,...]
 """
 import argparse
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,7 +53,7 @@ CLIENTS = [
 ]
 
 
-def run_client(args, folder, name, client_args):
+def run_client(args, folder, name, client_args, extra_env=None):
     exe = os.path.join(folder, name + ".exe")
     cmd = ([args.runner] if args.runner else []) + [exe] + [windows_path(args.runner, os.path.join(folder, a))
                                                           for a in client_args]
@@ -60,6 +63,7 @@ def run_client(args, folder, name, client_args):
     # fresh process may get the same pid), so two runs leaving one file is a failure below.
     traces = os.path.join(folder, "traces")
     env["ESENTSHIM_TRACE"] = windows_path(args.runner, traces) + ("\\" if args.runner else os.sep)
+    env.update(extra_env or {})
     proc = subprocess.run(cmd, cwd=folder, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           timeout=120)
     return proc.returncode, proc.stdout + proc.stderr
@@ -70,16 +74,17 @@ def harness(args, *options):
     return status, out + err
 
 
-def record(args, name, client_args, runs, outcome, calls):
-    """Deploys and runs NAME; returns (problems, its trace files)."""
-    folder = os.path.join(args.out, name)
+def record(args, name, client_args, runs, outcome, calls, folder_name=None, extra_env=None):
+    """Deploys and runs NAME (in FOLDER_NAME under --out, NAME by default); returns
+    (problems, its trace files)."""
+    folder = os.path.join(args.out, folder_name or name)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(os.path.join(folder, "traces"))
     shutil.copy(os.path.join(args.apps, name + ".exe"), folder)
     shutil.copy(args.shim, os.path.join(folder, "esent.dll"))
     problems = []
     for run in range(runs):
-        status, output = run_client(args, folder, name, client_args)
+        status, output = run_client(args, folder, name, client_args, extra_env)
         if outcome == CRASH:
             # Died in the call: it said it was about to make it, and neither went on nor
             # finished. (Not the exit code: 32-bit Wine's crash handling can end it with 0.)
@@ -108,15 +113,91 @@ def record(args, name, client_args, runs, outcome, calls):
     return problems, traces
 
 
+def summary_counts(lines):
+    """(passed, failed, skipped) from the harness' closing line, None when it is missing."""
+    for line in reversed(lines):
+        m = re.match(r"^(\d+) passed, (\d+) failed, (\d+) skipped", line)
+        if m:
+            return tuple(int(g) for g in m.groups())
+    return None
+
+
 def replay(args, name, traces):
-    """Replays the traces of NAME against the same DLL; returns the harness' closing line and status."""
-    results = os.path.join(args.out, name, "replay-results.txt")
+    """Replays the traces of NAME against the same DLL; returns the status (a skip counts as
+    a failure), the lines worth showing and every line printed."""
+    results = os.path.join(os.path.dirname(os.path.dirname(traces[0])), "replay-results.txt")
     status, out, err = run_harness(args.runner, args.harness, args.esent,
                                    ["--results", windows_path(args.runner, results)] +
                                    [windows_path(args.runner, t) for t in traces])
     lines = [l for l in (out + err).splitlines() if l.strip()]
-    failures = [l for l in lines if l.startswith("FAIL") or ": expected " in l]
-    return status, (failures[:3] + lines[-1:]) if lines else ["(no output)"]
+    failures = [l for l in lines if l.startswith("FAIL") or l.startswith("SKIP") or ": expected " in l]
+    counts = summary_counts(lines)
+    if status == 0 and (counts is None or counts[2] > 0):
+        status = 1  # every trace must replay: a skip here means state did not travel
+    return status, (failures[:3] + lines[-1:]) if lines else ["(no output)"], lines
+
+
+def later_run(traces, args):
+    """The trace of attach_existing's later run (the one that opens what it attached; the
+    first run attaches only the database it created)."""
+    for trace in traces:
+        status, text = harness(args, "trace", windows_path(args.runner, trace))
+        if "JetOpenDatabaseW(" in text:
+            return trace, text
+    return None, ""
+
+
+def check_state(args, name, client_args, runs, calls, traces):
+    """attach_existing's later run found the first run's files: its trace holds them as
+    state, printed with `trace --state` it replays as text from another folder, and
+    recorded with capture off or over a small limit it is a counted skip with that reason.
+    Returns the problems found."""
+    problems = []
+    trace, text = later_run(traces, args)
+    if trace is None:
+        return ["no trace of the later run (JetAttachDatabaseW) among %s" % ", ".join(traces)]
+    # The instance's files at its JetInit, the database (kept apart, not named .edb) at its
+    # attach; the first run's trace has none (its attach is of the database it created).
+    for base, found_at in (("edb.chk", "JetInit"), ("edb.log", "JetInit"), ("inventory.dat", "JetAttachDatabaseW")):
+        if not re.search(r'state "[^"]*\\\\%s" \d+ bytes  # found before %s\r?$' % (re.escape(base), found_at), text, re.M):
+            problems.append("the later run's trace lacks a captured `state` line for %s found before %s:\n%s"
+                            % (base, found_at, text[:3000]))
+    for other in traces:
+        if other != trace:
+            status, first = harness(args, "trace", windows_path(args.runner, other))
+            if "  state " in first:
+                problems.append("the first run's trace has state lines (it found nothing it did not make):\n"
+                                + first[:3000])
+    # The text form: captured files written beside it, replayed from another folder.
+    folder = os.path.join(args.out, name, "as-text")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    status, out, err = call_harness(args.runner, args.harness,
+                                    ["trace", "--state", windows_path(args.runner, os.path.join(folder, "later.files")),
+                                     windows_path(args.runner, trace)], timeout=300)
+    if status != 0 or " from " not in out:
+        problems.append("trace --state: exit %d, no `from` lines:\n%s%s" % (status, out[:2000], err))
+    else:
+        with open(os.path.join(folder, "later.scn"), "w", newline="") as f:
+            f.write(out)
+        status, shown, _ = replay(args, name, [os.path.join(folder, "later.scn")])
+        if status != 0:
+            problems.append("the later run printed with trace --state did not replay:\n" + "\n".join(shown))
+    # Capture off, and a limit the log file does not fit in: counted skips saying why.
+    for label, limit, reason in (("off", "0", "capture was off (ESENTSHIM_STATE_MAX_BYTES=0)"),
+                                 ("small-limit", "10000", "over the limit of ESENTSHIM_STATE_MAX_BYTES=10000 bytes")):
+        more, small_traces = record(args, name, client_args, runs, 0, calls, name + "-" + label,
+                                    {"ESENTSHIM_STATE_MAX_BYTES": limit})
+        problems += ["ESENTSHIM_STATE_MAX_BYTES=%s: %s" % (limit, p) for p in more]
+        small, _ = later_run(small_traces, args)
+        if small is None:
+            continue
+        status, shown, lines = replay(args, name, [small])
+        skips = [l for l in lines if l.startswith("SKIP") and "state not captured" in l and reason in l]
+        if summary_counts(lines) != (0, 0, 1) or not skips:
+            problems.append("ESENTSHIM_STATE_MAX_BYTES=%s: expected one counted skip saying %r, got:\n%s"
+                            % (limit, reason, "\n".join(lines[-6:])))
+    return problems
 
 
 def check_map(args, name, traces):
@@ -168,7 +249,7 @@ def main():
         failed += bool(problems)
         if traces and (args.replay or args.require_replay):
             for _ in range(REPLAYS.get(name, 1)):
-                status, summary = replay(args, name, traces)
+                status, summary, _ = replay(args, name, traces)
                 if status != 0:
                     break
             print("     replay from a fresh folder%s: %s" % (
@@ -177,6 +258,12 @@ def main():
             for line in summary:
                 print("       " + line)
             failed += bool(status != 0 and args.require_replay)
+            if name == "attach_existing":
+                problems = check_state(args, name, client_args, runs, calls, traces)
+                print("%s %s: the files it found travel as state" % ("FAIL" if problems else "ok  ", name))
+                for p in problems:
+                    print("    " + p.replace("\n", "\n    "))
+                failed += bool(problems)
             if name == "legacy_backup":
                 problems = check_map(args, name, traces)
                 print("%s %s: --map moves its data folder" % ("FAIL" if problems else "ok  ", name))

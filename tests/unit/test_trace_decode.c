@@ -275,6 +275,92 @@ static void test_strings_and_x86(void **state)
     free(t.p);
 }
 
+/* STATE records: each file the process found is a `state` line before the first call, with
+ * its pieces (in any order, a copied region's duplicate counted once) when every byte is
+ * there; otherwise the line says why not: over the limit, unreadable, a read that failed,
+ * the trace ending inside it, the trace full. A binary trace's state lines parse with the
+ * places of their bytes. */
+static void test_state_files(void **state)
+{
+    (void)state;
+    tb_trace t;
+    tb_thread th = {.serial = 1, .tid = 5};
+    trace_text out;
+    unsigned char a[3000], b[1000];
+    for (size_t i = 0; i < sizeof a; i++)
+        a[i] = (unsigned char)(i * 7);
+    memset(b, 0xB, sizeof b);
+    tb_begin(&t, TRACE_REGION_BYTES, 8, prelude);
+    tb_state_file(&t, &th, 1, "C:\\app\\data\\edb.chk", 4000, TRACE_STATE_CAPTURED, 0, API_ID_JetInit);
+    tb_state_piece(&t, &th, 1, 3000, b, sizeof b);
+    tb_state_piece(&t, &th, 1, 0, a, sizeof a);
+    tb_state_piece(&t, &th, 1, 3000, b, sizeof b); /* a copy of the same piece */
+    tb_state_file(&t, &th, 2, "C:\\app\\data\\big.edb", 900000000, TRACE_STATE_OVER_LIMIT, 67108864, API_ID_JetInit);
+    tb_state_file(&t, &th, 3, "C:\\app\\data\\locked.log", 0, TRACE_STATE_UNREADABLE, 32, API_ID_JetInit);
+    tb_state_file(&t, &th, 4, "C:\\app\\data\\bad.jrs", 2000, TRACE_STATE_CAPTURED, 0, API_ID_JetInit);
+    tb_state_piece(&t, &th, 4, 0, a, 1000);
+    tb_state_failed(&t, &th, 4, TRACE_STATE_UNREADABLE, 23);
+    tb_state_file(&t, &th, 5, "C:\\app\\data\\off.edb", 10, TRACE_STATE_OFF, 0, API_ID_JetInit);
+    create_instance(&t, &th, "s", 0x40, 1);
+    tb_close(&t);
+    char *text = decode_ok(&t, t.len, &out);
+    assert_int_equal(out.nstates, 5);
+    assert_non_null(strstr(text, "  state \"C:\\\\app\\\\data\\\\edb.chk\" 4000 bytes  # found before JetInit\n"));
+    assert_non_null(strstr(text, "big.edb\" 900000000 bytes not captured: over the limit of "
+                                 "ESENTSHIM_STATE_MAX_BYTES=67108864 bytes in all"));
+    assert_non_null(strstr(text, "locked.log\" 0 bytes not captured: unreadable when found (Windows error 32)"));
+    assert_non_null(strstr(text, "bad.jrs\" 2000 bytes not captured: a read failed while it was copied (Windows error 23)"));
+    assert_non_null(strstr(text, "off.edb\" 10 bytes not captured: capture was off (ESENTSHIM_STATE_MAX_BYTES=0)"));
+    assert_true(strstr(text, "state ") < strstr(text, "JetCreateInstanceA("));
+    assert_null(out.states[0].missing);
+    assert_int_equal(out.states[0].npieces, 2);
+    assert_int_equal(out.states[0].pieces[0].offset, 0);
+    assert_int_equal(out.states[0].pieces[0].bytes, sizeof a);
+    assert_memory_equal(t.p + out.states[0].pieces[0].at, a, sizeof a);
+    assert_memory_equal(t.p + out.states[0].pieces[1].at, b, sizeof b);
+    parses(text);
+    trace_text_free(&out);
+
+    /* Parsed from the binary: the captured line knows where its bytes are, the others not. */
+    scn_suite suite;
+    scn_error err;
+    memset(&suite, 0, sizeof suite);
+    assert_int_equal(scn_parse_text(&suite, "t.trace", (const char *)t.p, t.len, &err), 0);
+    const scn_scenario *sc = &suite.scenarios[0];
+    assert_int_equal(sc->nstates, 5);
+    assert_true(sc->states[0].in_trace);
+    assert_int_equal(sc->states[0].npieces, 2);
+    assert_int_equal(sc->states[0].size, 4000);
+    assert_false(sc->states[1].in_trace);
+    assert_non_null(sc->states[1].missing);
+    scn_suite_free(&suite);
+
+    /* Cut inside a file's pieces: the process died while it was copied. */
+    tb_trace c;
+    tb_thread tc = {.serial = 1, .tid = 5};
+    tb_begin(&c, TRACE_REGION_BYTES, 8, prelude);
+    tb_state_file(&c, &tc, 1, "C:\\d\\x.edb", 4000, TRACE_STATE_CAPTURED, 0, API_ID_JetInit);
+    tb_state_piece(&c, &tc, 1, 0, a, sizeof a);
+    text = decode_ok(&c, c.len, &out);
+    assert_non_null(strstr(text, "x.edb\" 4000 bytes not captured: the trace ends inside it (the process died while it "
+                                 "was copied)"));
+    trace_text_free(&out);
+    tb_put32(c.p + TRACE_H_STOPPED, 1);
+    text = decode_ok(&c, c.len, &out);
+    assert_non_null(strstr(text, "x.edb\" 4000 bytes not captured: the trace filled up while it was copied"));
+    trace_text_free(&out);
+    /* A piece whose bytes overrun its record is damage, named by its byte. */
+    size_t piece = TRACE_REGION_BYTES + TRACE_REGION_RECORD_BYTES;
+    piece += TRACE_REC_SIZE(c.p[piece] | (uint32_t)c.p[piece + 1] << 8 | (uint32_t)c.p[piece + 2] << 16);
+    c.p[piece + TRACE_STATE_BODY + 1] = 0xFF; /* the length's first byte, continued */
+    c.p[piece + TRACE_STATE_BODY + 2] = 0x7F;
+    char error[300];
+    assert_int_equal(trace_decode(c.p, c.len, "t", &out, error, sizeof error), -1);
+    assert_non_null(strstr(error, "a state record (piece) whose bytes overrun it"));
+    free(c.p);
+    free(t.p);
+}
+
 /* Cut at every byte of the last record, and of the whole of a small trace: the decoder
  * never fails, keeps every record before the cut, and shows the last call in flight
  * once its start record is whole. */
@@ -344,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_in_flight),      cmocka_unit_test(test_low_pointer_in_flight),      cmocka_unit_test(test_strings_and_x86),
         cmocka_unit_test(test_region_handed_over),
         cmocka_unit_test(test_cut_everywhere), cmocka_unit_test(test_damaged),
+        cmocka_unit_test(test_state_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

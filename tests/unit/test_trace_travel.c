@@ -99,6 +99,15 @@ static void test_forms_errors(void **state)
     expect_error(SCN_WRAP("  root d C:\n  JetTerm(0) -> any\n"), 4, 10, "expected the recorded folder");
     expect_error(SCN_WRAP("  JetOpenFileA($l[x], &hf1, &lo, &hi) -> any\n"), 4, 19, "expected a number, found 'x'");
     expect_error(SCN_WRAP("  JetTerm(d:\"x\") -> any\n"), 4, 11, "a string needs a STR_A or STR_W parameter");
+    /* state lines */
+    expect_error(SCN_WRAP("  JetTerm(0) -> any\n  state \"C:\\\\a.edb\" 1 bytes\n"), 5, 9, "state after the first step (line 4)");
+    expect_error(SCN_WRAP("  state \"C:\\\\a.edb\" bytes\n  JetTerm(0) -> any\n"), 4, 21, "expected the file's size in bytes");
+    expect_error(SCN_WRAP("  state \"C:\\\\a.edb\" 12\n  JetTerm(0) -> any\n"), 4, 23, "expected bytes after the size");
+    expect_error(SCN_WRAP("  state 12 bytes\n  JetTerm(0) -> any\n"), 4, 9, "expected the file as \"PATH\" or ROOT:\"REST\"");
+    expect_error(SCN_WRAP("  state d:\"\\\\a.edb\" 1 bytes\n  JetTerm(0) -> any\n"), 4, 9, "no `root d \"PATH\"` line");
+    expect_error(SCN_WRAP("  state \"a.edb\" 1 bytes from\n  JetTerm(0) -> any\n"), 4, 29, "expected \"FILE\" after from");
+    expect_error(SCN_WRAP("  state \"a.edb\" 1 bytes not captured:\n  JetTerm(0) -> any\n"), 4, 38, "expected the reason");
+    expect_error(SCN_WRAP("  state \"a.edb\" 1 bytes later\n  JetTerm(0) -> any\n"), 4, 25, "expected from \"FILE\", not captured: WHY");
 }
 
 static void test_legacy_trace_travels(void **state)
@@ -261,6 +270,58 @@ static void test_attach_without_state_is_a_skip(void **state)
     scn_suite_free(&suite);
 }
 
+/* A later run whose files were captured: the state lines' paths travel with the calls'
+ * (one root), the attach of what was captured is no skip, and the lines print back; a
+ * file not captured, or a text that lost its bytes, is a counted skip saying which. */
+static void test_captured_state_travels(void **state)
+{
+    (void)state;
+    static const char later_run[] =
+        TRACE_HEAD
+        "  state \"C:\\\\d\\\\edb.chk\" 4096 bytes from \"later.files\\\\edb.chk\"  # found before JetInit\n"
+        "  state \"C:\\\\d\\\\Inventory.edb\" 262144 bytes from \"later.files\\\\inventory.edb\"\n"
+        "  JetInit(&inst1) -> JET_errSuccess (0)   # seq=1 tid=1 t=0.1\n"
+        "  JetBeginSessionW($inst1, &sesid1, \"\", \"\") -> JET_errSuccess (0)   # seq=2 tid=1 t=0.2\n"
+        "  JetAttachDatabaseW($sesid1, \"C:\\\\d\\\\inventory.edb\", 0) -> JET_errSuccess (0)   # seq=3 tid=1 t=0.3\n";
+    size_t rewrites;
+    trace_notes notes = {0};
+    char line[400];
+    scn_suite suite = travelled(later_run, &notes, &rewrites);
+    const scn_scenario *sc = &suite.scenarios[0];
+    assert_null(sc->skip_reason);
+    assert_int_equal(sc->nroots, 1);
+    assert_string_equal(sc->roots[0].name, "d");
+    assert_int_equal(sc->nstates, 2);
+    scn_format_state(line, sizeof line, &sc->states[0]);
+    assert_string_equal(line, "state d:\"\\\\edb.chk\" 4096 bytes from \"later.files\\\\edb.chk\"");
+    assert_string_equal(step_text(sc, 3), "JetAttachDatabaseW($sesid1, d:\"\\\\inventory.edb\", 0) -> JET_errSuccess (0)");
+    assert_true(notes_have(&notes, "2 file(s) of 266240 bytes the recording found are laid down before the first call"));
+    trace_notes_free(&notes);
+    scn_suite_free(&suite);
+
+    static const char not_captured[] =
+        TRACE_HEAD
+        "  state \"C:\\\\d\\\\edb.chk\" 4096 bytes from \"later.files\\\\edb.chk\"\n"
+        "  state \"C:\\\\d\\\\inventory.edb\" 900000000 bytes not captured: over the limit of ESENTSHIM_STATE_MAX_BYTES=67108864 bytes in all\n"
+        "  JetInit(&inst1) -> JET_errSuccess (0)   # seq=1 tid=1 t=0.1\n";
+    suite = travelled(not_captured, NULL, &rewrites);
+    assert_non_null(suite.scenarios[0].skip_reason);
+    assert_string_equal(suite.scenarios[0].skip_reason,
+                        "state not captured: \"C:\\\\d\\\\inventory.edb\" (line 7): over the limit of "
+                        "ESENTSHIM_STATE_MAX_BYTES=67108864 bytes in all");
+    scn_suite_free(&suite);
+
+    static const char printed[] =
+        TRACE_HEAD
+        "  state \"C:\\\\d\\\\edb.chk\" 4096 bytes\n"
+        "  JetInit(&inst1) -> JET_errSuccess (0)   # seq=1 tid=1 t=0.1\n";
+    suite = travelled(printed, NULL, &rewrites);
+    assert_non_null(suite.scenarios[0].skip_reason);
+    assert_non_null(strstr(suite.scenarios[0].skip_reason, "(line 6): its bytes are in the binary trace this text was "
+                                                           "printed from"));
+    scn_suite_free(&suite);
+}
+
 /* Not a trace: the harness never applies the pass, and the flag says so. */
 static void test_suite_scenarios_are_not_traces(void **state)
 {
@@ -308,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_travelled_text_round_trips),
         cmocka_unit_test(test_threads_travel_in_recorded_order),
         cmocka_unit_test(test_attach_without_state_is_a_skip),
+        cmocka_unit_test(test_captured_state_travels),
         cmocka_unit_test(test_suite_scenarios_are_not_traces),
         cmocka_unit_test(test_roots_fold_and_stay_unique),
     };
