@@ -102,16 +102,20 @@ static int has_prefix(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-api_file_role api_file_role_of(const api_function *fn)
+api_state_role api_state_role_of(const api_function *fn)
 {
+    static const struct { const char *prefix; api_state_role role; } families[] = {
+        {"JetInit", API_STATE_INIT},
+        {"JetAttachDatabase", API_STATE_ATTACH},
+        {"JetCreateDatabase", API_STATE_CREATE},
+        {"JetCreateInstance", API_STATE_NEW_INSTANCE},
+        {"JetTerm", API_STATE_END_INSTANCE},
+    };
     const char *name = api_functions[fn->target].name;
-    if (has_prefix(name, "JetInit"))
-        return API_FILES_INIT;
-    if (has_prefix(name, "JetAttachDatabase"))
-        return API_FILES_ATTACH;
-    if (has_prefix(name, "JetCreateDatabase"))
-        return API_FILES_CREATE;
-    return API_FILES_NONE;
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        if (has_prefix(name, families[i].prefix))
+            return families[i].role;
+    return API_STATE_NONE;
 }
 
 int api_first_string_param(const api_function *fn)

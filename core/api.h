@@ -93,12 +93,20 @@ unsigned api_param_slots_for(const api_param *p, unsigned pointer_bytes);
  * 4 for 32-bit ids and integers, 8 for 64-bit ones, else pointer-sized (JET_API_PTR handles). */
 size_t api_value_size(api_kind kind);
 
-/* What a call does with the files an instance finds: the shim captures them before an
- * INIT (the instance's folders) or an ATTACH (the database it names), and what a CREATE
- * makes is the process's own (docs/recording.md "State"). By the function's family in
- * the table: JetInit*, JetAttachDatabase*, JetCreateDatabase*. */
-typedef enum api_file_role { API_FILES_NONE, API_FILES_INIT, API_FILES_ATTACH, API_FILES_CREATE } api_file_role;
-api_file_role api_file_role_of(const api_function *fn);
+/* What a call means for the files an instance finds (docs/recording.md "State"): the shim
+ * captures them before an INIT (the instance's folders) or an ATTACH (the database it
+ * names), asks the target about an instance only between its NEW_INSTANCE and its
+ * END_INSTANCE, and a CREATE makes the process's own file. By the function's family in the
+ * table: JetInit*, JetAttachDatabase*, JetCreateDatabase*, JetCreateInstance*, JetTerm*. */
+typedef enum api_state_role {
+    API_STATE_NONE,
+    API_STATE_INIT,
+    API_STATE_ATTACH,
+    API_STATE_CREATE,
+    API_STATE_NEW_INSTANCE,
+    API_STATE_END_INSTANCE
+} api_state_role;
+api_state_role api_state_role_of(const api_function *fn);
 /* The index of FN's first string parameter (a database's file name), or -1. */
 int api_first_string_param(const api_function *fn);
 

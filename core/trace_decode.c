@@ -420,7 +420,7 @@ typedef struct state_entry {
 
 static state_entry *state_of(decoder *d, uint32_t file)
 {
-    for (size_t i = 0; i < d->nstates; i++)
+    for (size_t i = d->nstates; i-- > 0;) /* a file's records come together: the last is likely */
         if (d->states[i].file == file)
             return &d->states[i];
     ESH_APPEND(d->states, d->nstates);
@@ -487,15 +487,16 @@ static char *state_missing(state_entry *e, int stopped)
     char why[300];
     if (e->npieces > 1)
         qsort(e->pieces, e->npieces, sizeof e->pieces[0], compare_pieces);
+    /* The pieces that go on from where the file is covered so far, each once: a copy of a
+     * piece (a reused region) or a piece that overlaps is dropped, so the kept ones, written
+     * one after another, are the file. */
     size_t kept = 0;
     uint64_t covered = 0;
-    for (size_t i = 0; i < e->npieces; i++) { /* copies of one piece (a reused region) count once */
-        if (kept > 0 && e->pieces[i].offset == e->pieces[kept - 1].offset)
-            continue;
-        if (e->pieces[i].offset == covered)
+    for (size_t i = 0; i < e->npieces; i++)
+        if (e->pieces[i].offset == covered && e->pieces[i].bytes > 0) {
             covered += e->pieces[i].bytes;
-        e->pieces[kept++] = e->pieces[i];
-    }
+            e->pieces[kept++] = e->pieces[i];
+        }
     e->npieces = kept;
     switch (e->status) {
     case TRACE_STATE_CAPTURED: break;
@@ -507,6 +508,7 @@ static char *state_missing(state_entry *e, int stopped)
         snprintf(why, sizeof why, "unreadable when found (Windows error %llu)", (unsigned long long)e->detail);
         return esh_xstrdup(why);
     case TRACE_STATE_OFF: return esh_xstrdup("capture was off (ESENTSHIM_STATE_MAX_BYTES=0)");
+    case TRACE_STATE_WRITTEN: return esh_xstrdup("written since the process started");
     default:
         snprintf(why, sizeof why, "not copied (status %u, from a later recorder)", e->status);
         return esh_xstrdup(why);
@@ -568,19 +570,32 @@ static void write_states(decoder *d, esh_text *t, int stopped)
 {
     size_t described = 0;
     for (size_t i = 0; i < d->nstates; i++)
-        described += d->states[i].described;
-    if (described == 0)
+        described += d->states[i].described && d->states[i].status != TRACE_STATE_WRITTEN;
+    if (described == 0 && d->nstates == 0)
         return;
     if (d->nstates > 1)
         qsort(d->states, d->nstates, sizeof d->states[0], compare_files);
-    esh_text_addf(t, "  # the files the process found, copied by esentshim; laid down before the first call\n");
-    d->out->states = esh_xcalloc(described, sizeof *d->out->states);
+    if (described > 0)
+        esh_text_addf(t, "  # the files the process found, copied by esentshim; laid down before the first call\n");
+    d->out->states = esh_xcalloc(described ? described : 1, sizeof *d->out->states);
     for (size_t i = 0; i < d->nstates; i++) {
         state_entry *e = &d->states[i];
+        char line[16384];
         if (!e->described)
             continue;
+        if (e->status == TRACE_STATE_WRITTEN) {
+            /* The process's own doing, which the replay does again: not state. */
+            scn_arg shown;
+            memset(&shown, 0, sizeof shown);
+            shown.kind = SCN_ARG_STRING;
+            shown.text = esh_xstrndup((const char *)e->path, e->path_len);
+            scn_format_arg(line, sizeof line, &shown);
+            free(shown.text);
+            esh_text_addf(t, "  # not state: %s (%llu bytes) was written since the process started\n", line,
+                          (unsigned long long)e->size);
+            continue;
+        }
         trace_state_file *f = &d->out->states[d->out->nstates++];
-        char line[4096];
         const api_function *fn = function_of(d, e->api);
         f->path = esh_xstrndup((const char *)e->path, e->path_len);
         f->size = e->size;

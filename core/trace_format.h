@@ -119,7 +119,7 @@ enum {
     TRACE_STATE_OVER_LIMIT = 1, /* detail: ESENTSHIM_STATE_MAX_BYTES, which it would pass */
     TRACE_STATE_UNREADABLE = 2, /* detail: the Windows error of opening or reading it */
     TRACE_STATE_OFF = 3,        /* ESENTSHIM_STATE_MAX_BYTES=0: capture is off */
-    TRACE_STATE_TRACE_FULL = 4, /* the trace filled up while it was copied */
+    TRACE_STATE_WRITTEN = 4,    /* written since the process started: its own doing, not state */
 };
 #define TRACE_STATE_DEFAULT_MAX_BYTES ((uint64_t)64 << 20)
 

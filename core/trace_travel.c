@@ -597,22 +597,29 @@ static void travel_state(scn_scenario *sc, trace_notes *notes)
         const scn_step *step = &sc->steps[s];
         const scn_arg *file;
         int created = 0;
-        if (step->kind != SCN_STEP_CALL || api_file_role_of(step->fn) != API_FILES_ATTACH ||
+        if (step->kind != SCN_STEP_CALL || api_state_role_of(step->fn) != API_STATE_ATTACH ||
             (file = file_name_arg(step)) == NULL)
             continue;
         for (size_t c = 0; c < s && !created; c++) {
             const scn_step *before = &sc->steps[c];
             const scn_arg *made;
-            if (before->kind == SCN_STEP_CALL && api_file_role_of(before->fn) == API_FILES_CREATE &&
+            if (before->kind == SCN_STEP_CALL && api_state_role_of(before->fn) == API_STATE_CREATE &&
                 recorded_success(before) && (made = file_name_arg(before)) != NULL)
                 created = same_file(made, file);
         }
         if (created || state_at(sc, file))
             continue;
-        snprintf(reason, sizeof reason,
-                 "state not captured: %s (line %d) attaches %s%s\"%s\", which this trace did not create, and the "
-                 "recording holds no copy of it",
-                 step->fn->name, step->loc.line, file->ref ? file->ref : "", file->ref ? ":" : "", file->text);
+        if (sc->nstates > 0 && file->kind == SCN_ARG_STRING && !trace_path_is_absolute(file->text))
+            snprintf(reason, sizeof reason,
+                     "state not captured: %s (line %d) attaches the relative path \"%s\", which this trace did not "
+                     "create; the files the recording found are named by full path and its current folder is not "
+                     "in the trace, so the replay cannot tell which one it is",
+                     step->fn->name, step->loc.line, file->text);
+        else
+            snprintf(reason, sizeof reason,
+                     "state not captured: %s (line %d) attaches %s%s\"%s\", which this trace did not create, and "
+                     "the recording holds no copy of it",
+                     step->fn->name, step->loc.line, file->ref ? file->ref : "", file->ref ? ":" : "", file->text);
         skip_for_state(sc, notes, &step->loc, reason);
     }
 }

@@ -14,11 +14,12 @@
  *    is kept as &listN, and a later file name passed to a function that opens a backup
  *    file (takes a name, returns a JET_HANDLE) becomes $listN["BASE"], the entry of this
  *    host's list with the same base name;
- *  - state: a database attached that the trace did not create makes the scenario a counted
- *    skip ("state not captured: ...");
- *  - roots: without `root` lines, the folders of the absolute path arguments become roots
- *    (nested folders fold into the outer one), and every absolute path under a root is
- *    written ROOT:"REST". */
+ *  - state: a `state` line the recording holds no copy of, or a database attached that the
+ *    trace neither created nor holds as state, makes the scenario a counted skip ("state not
+ *    captured: ..."); the rest is laid down by the replay before the first call;
+ *  - roots: without `root` lines, the folders of the absolute paths (arguments and `state`
+ *    lines) become roots (nested folders fold into the outer one), and every absolute path
+ *    under a root is written ROOT:"REST". */
 #ifndef ESH_TRACE_TRAVEL_H
 #define ESH_TRACE_TRAVEL_H
 

@@ -23,7 +23,12 @@ static unsigned files_written; /* numbers the files written into DIR across the 
 static int write_state_file(const char *dir, const unsigned char *data, const trace_state_file *f, char *out,
                             size_t size)
 {
-    snprintf(out, size, "%s\\%u-%s", dir, ++files_written, trace_path_base(f->path));
+    int n = snprintf(out, size, "%s\\%u-", dir, ++files_written);
+    /* The base name, kept to the characters a file name may hold. */
+    for (const char *c = trace_path_base(f->path); n > 0 && (size_t)n + 1 < size && *c; c++)
+        out[n++] = strchr(":*?\"<>|", *c) || (unsigned char)*c < 0x20 ? '_' : *c;
+    if (n > 0)
+        out[(size_t)n < size ? (size_t)n : size - 1] = '\0';
     wchar_t *wide = utf8_to_wide(out);
     HANDLE h = wide ? CreateFileW(wide, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL)
                     : INVALID_HANDLE_VALUE;
@@ -61,7 +66,11 @@ static int text_with_state(const char *dir, const unsigned char *data, const tra
                 st.size = f->size;
                 st.from = path;
                 scn_format_state(shown, sizeof shown, &st);
-                const char *comment = memchr(line, '#', n);
+                const char *comment = strstr(line, "  # found before ");
+                if (comment && comment >= line + n)
+                    comment = NULL;
+                if (comment)
+                    comment += 2;
                 esh_text_addf(out, "  %s%s%.*s", shown, comment ? "  " : "\n",
                               comment ? (int)(n - (size_t)(comment - line)) : 0, comment ? comment : "");
                 line += n;

@@ -126,15 +126,35 @@ char *travel_state_from(const scn_scenario *sc, const scn_state *st)
     return path;
 }
 
+/* Whether PATH, taken under a folder, stays inside it: no drive, no leading separator of a
+ * relative path, no `..` component. */
+static int stays_inside(const char *path, int rooted)
+{
+    if (!rooted && (is_sep(path[0]) || (path[0] && path[1] == ':')))
+        return 0;
+    for (const char *p = path; *p;) {
+        const char *e = p;
+        while (*e && !is_sep(*e))
+            e++;
+        if (e - p == 2 && p[0] == '.' && p[1] == '.')
+            return 0;
+        if (memchr(p, ':', (size_t)(e - p)))
+            return 0; /* a drive, or a file's alternate stream */
+        p = *e ? e + 1 : e;
+    }
+    return 1;
+}
+
 /* Writes one captured file where its path maps to on this host, from the trace's pieces
  * or from its `from` file. Returns 0, or -1 with ERR. */
 static int lay_down(const scn_scenario *sc, const scn_state *st, var_store *vars, char *err, size_t errsize)
 {
     char shown[1100];
     scn_format_arg(shown, sizeof shown, &st->path);
-    if (st->path.kind == SCN_ARG_STRING && trace_path_is_absolute(st->path.text)) {
-        snprintf(err, errsize, "line %d: state %s is under no root: refused (it would be written outside the "
-                 "working directory)", st->loc.line, shown);
+    if (!st->path.text || !stays_inside(st->path.text, st->path.kind == SCN_ARG_ROOTED)) {
+        snprintf(err, errsize, "line %d: state %s: refused: it would be written outside %s (a state path is "
+                 "ROOT:\"REST\" or relative, without `..`)", st->loc.line, shown,
+                 st->path.kind == SCN_ARG_ROOTED ? "its root's folder" : "the working directory");
         return -1;
     }
     char *dest = st->path.kind == SCN_ARG_ROOTED ? travel_resolve_path(&st->path, vars, err, errsize)

@@ -80,12 +80,12 @@ long shim_dispatch(api_id id, const uintptr_t *slots)
     trace_thread *t = call_record_thread();
     uint32_t seq;
     unsigned role = state_roles[id];
-    if (role != API_FILES_NONE && role != API_FILES_CREATE && t != NULL && f != NULL)
+    if ((role == API_STATE_INIT || role == API_STATE_ATTACH) && t != NULL && f != NULL)
         state_capture_before(t, id, slots); /* what the call is about to find */
     int started = t != NULL && call_record_start(t, id, slots, &seq);
     long code = f != NULL ? forward(f, api_slot_count(fn), slots) : SHIM_UNRESOLVED_CODE;
-    if (role == API_FILES_CREATE && code >= 0)
-        state_note_created(id, slots);
+    if (role != API_STATE_NONE && code >= 0)
+        state_capture_after(id, slots);
     if (started && trace_recording) {
         DWORD error = GetLastError();
         call_record_end(t, id, slots, seq, code, f == NULL);

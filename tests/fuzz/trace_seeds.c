@@ -56,6 +56,28 @@ static void seed(const char *dir, const char *name, unsigned pointer_bytes, int 
     free(t.p);
 }
 
+/* The files a process found: one captured in two pieces, one over the limit, one whose read
+ * failed part way, then calls. */
+static void state_seed(const char *dir)
+{
+    tb_trace t;
+    tb_thread a = {.serial = 1, .tid = 10};
+    unsigned char bytes[200];
+    memset(bytes, 0x5A, sizeof bytes);
+    tb_begin(&t, 1024, 8, prelude);
+    tb_state_file(&t, &a, 1, "C:\\d\\edb.chk", 300, TRACE_STATE_CAPTURED, 0, API_ID_JetInit);
+    tb_state_piece(&t, &a, 1, 0, bytes, 200);
+    tb_state_piece(&t, &a, 1, 200, bytes, 100);
+    tb_state_file(&t, &a, 2, "C:\\d\\big.edb", 1u << 30, TRACE_STATE_OVER_LIMIT, 1000, API_ID_JetInit);
+    tb_state_file(&t, &a, 3, "C:\\d\\edb.log", 400, TRACE_STATE_CAPTURED, 0, API_ID_JetInit);
+    tb_state_piece(&t, &a, 3, 0, bytes, 50);
+    tb_state_failed(&t, &a, 3, TRACE_STATE_UNREADABLE, 23);
+    calls(&t, &a, 2, 1);
+    tb_close(&t);
+    save(dir, "state.trace", &t);
+    free(t.p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2)
@@ -63,5 +85,6 @@ int main(int argc, char **argv)
     seed(argv[1], "one-thread.trace", 8, 1, 3, 1);
     seed(argv[1], "in-flight-x86.trace", 4, 1, 2, 0);
     seed(argv[1], "threads.trace", 8, 2, 4, 1);
+    state_seed(argv[1]);
     return 0;
 }

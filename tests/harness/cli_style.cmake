@@ -2,7 +2,7 @@
 # --version prints the version, a usage error names the argument on stderr with exit 2, and
 # `run` refuses bad input (a DLL that is not an ESENT, an unwritable output, no scenario)
 # before the first scenario runs.
-foreach(cmd run list err diff)
+foreach(cmd run list err diff trace)
   harness_run_test(NAME harness.help_${cmd} EXIT 0 ARGS ${cmd} --help
     STDOUT "^usage: esent-harness ${cmd} " "\n$" STDERR EMPTY)
 endforeach()
@@ -19,6 +19,21 @@ harness_run_test(NAME harness.err_unsigned EXIT 0 ARGS err 0xfffffcdf 4294966495
   STDOUT "^JET_errBackupAbortByServer -801\n.*\nJET_errBackupAbortByServer -801\n" STDERR EMPTY)
 harness_run_test(NAME harness.err_unknown EXIT 2 ARGS err -123456 JET_errNoBackup
   STDERR "'-123456' is not a known JET code \\(expected a value such as -801" STDOUT "^JET_errNoBackup -520\n")
+
+# trace: --state needs a folder; a `from` copy that is missing or of another size is refused
+# before anything runs, naming the file and line.
+harness_run_test(NAME harness.trace_bad_option EXIT 2 ARGS trace --bogus pass.scn
+  STDERR "--bogus: unknown option" STDOUT EMPTY)
+harness_run_test(NAME harness.trace_state_needs_folder EXIT 2 ARGS trace --state
+  STDERR "--state: expected a folder for the captured files" STDOUT EMPTY)
+harness_run_test(NAME harness.run_state_from_missing EXIT 2 ARGS run --esent ${_dll} state/from-missing.scn
+  STDERR "from-missing.scn:6:9: error: state from \"from-missing.files.1-edb.chk\": no such file" ABSENT "PASS ")
+harness_run_test(NAME harness.run_state_outside_root EXIT 1 ARGS run --esent ${_dll} state/outside-root.scn
+  EXPECT "FAIL state-outside-root" "refused: it would be written outside its root's folder"
+  ABSENT "PASS ")
+harness_run_test(NAME harness.run_state_from_short EXIT 2 ARGS run --esent ${_dll} state/from-short.scn
+  STDERR "from-short.scn:6:9: error: state from \"short.files.1-edb.chk\": it holds 10 bytes, the line says 8192"
+  ABSENT "PASS ")
 
 harness_run_test(NAME harness.list_bad_option EXIT 2 ARGS list --bogus pass.scn
   STDERR "unknown option '--bogus' \\(expected FILE or DIR\\)" STDOUT EMPTY)

@@ -301,10 +301,18 @@ static void test_state_files(void **state)
     tb_state_piece(&t, &th, 4, 0, a, 1000);
     tb_state_failed(&t, &th, 4, TRACE_STATE_UNREADABLE, 23);
     tb_state_file(&t, &th, 5, "C:\\app\\data\\off.edb", 10, TRACE_STATE_OFF, 0, API_ID_JetInit);
+    tb_state_file(&t, &th, 6, "C:\\app\\data\\mine.edb", 20, TRACE_STATE_WRITTEN, 0, API_ID_JetInit);
+    tb_state_file(&t, &th, 7, "C:\\app\\data\\overlap.log", 3000, TRACE_STATE_CAPTURED, 0, API_ID_JetInit);
+    tb_state_piece(&t, &th, 7, 0, a, 2000);
+    tb_state_piece(&t, &th, 7, 1000, a, 2000); /* overlaps the first: dropped, so the file is short */
     create_instance(&t, &th, "s", 0x40, 1);
     tb_close(&t);
     char *text = decode_ok(&t, t.len, &out);
-    assert_int_equal(out.nstates, 5);
+    assert_int_equal(out.nstates, 6);
+    assert_non_null(strstr(text, "  # not state: \"C:\\\\app\\\\data\\\\mine.edb\" (20 bytes) was written since the "
+                                 "process started\n"));
+    assert_null(strstr(text, "state \"C:\\\\app\\\\data\\\\mine.edb"));
+    assert_non_null(strstr(text, "overlap.log\" 3000 bytes not captured: the trace ends inside it"));
     assert_non_null(strstr(text, "  state \"C:\\\\app\\\\data\\\\edb.chk\" 4000 bytes  # found before JetInit\n"));
     assert_non_null(strstr(text, "big.edb\" 900000000 bytes not captured: over the limit of "
                                  "ESENTSHIM_STATE_MAX_BYTES=67108864 bytes in all"));
@@ -327,7 +335,7 @@ static void test_state_files(void **state)
     memset(&suite, 0, sizeof suite);
     assert_int_equal(scn_parse_text(&suite, "t.trace", (const char *)t.p, t.len, &err), 0);
     const scn_scenario *sc = &suite.scenarios[0];
-    assert_int_equal(sc->nstates, 5);
+    assert_int_equal(sc->nstates, 6);
     assert_true(sc->states[0].in_trace);
     assert_int_equal(sc->states[0].npieces, 2);
     assert_int_equal(sc->states[0].size, 4000);

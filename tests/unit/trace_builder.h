@@ -228,7 +228,7 @@ static void tb_end(tb_trace *t, tb_thread *th, api_id id, uint32_t seq, int32_t 
 }
 
 /* STATE records (core/trace_format.h): a file's FILE record, a PIECE of its bytes, a FAILED. */
-static size_t tb_state_head(unsigned char *body, unsigned what, uint32_t file)
+static inline size_t tb_state_head(unsigned char *body, unsigned what, uint32_t file)
 {
     body[0] = (unsigned char)what;
     body[1] = body[2] = body[3] = 0;
@@ -236,7 +236,7 @@ static size_t tb_state_head(unsigned char *body, unsigned what, uint32_t file)
     return TRACE_STATE_BODY - 4;
 }
 
-static void tb_state_file(tb_trace *t, tb_thread *th, uint32_t file, const char *path, uint64_t size, unsigned status,
+static inline void tb_state_file(tb_trace *t, tb_thread *th, uint32_t file, const char *path, uint64_t size, unsigned status,
                           uint64_t detail, api_id found_at)
 {
     unsigned char body[4096], *p = body + tb_state_head(body, TRACE_STATE_FILE, file);
@@ -250,7 +250,7 @@ static void tb_state_file(tb_trace *t, tb_thread *th, uint32_t file, const char 
     tb_record(t, th, TRACE_REC_STATE, body, (size_t)(p - body));
 }
 
-static void tb_state_piece(tb_trace *t, tb_thread *th, uint32_t file, uint64_t offset, const void *bytes, size_t n)
+static inline void tb_state_piece(tb_trace *t, tb_thread *th, uint32_t file, uint64_t offset, const void *bytes, size_t n)
 {
     unsigned char body[8192], *p = body + tb_state_head(body, TRACE_STATE_PIECE, file);
     p = tb_varint(p, offset);
@@ -260,7 +260,7 @@ static void tb_state_piece(tb_trace *t, tb_thread *th, uint32_t file, uint64_t o
     tb_record(t, th, TRACE_REC_STATE, body, (size_t)(p - body));
 }
 
-static void tb_state_failed(tb_trace *t, tb_thread *th, uint32_t file, unsigned status, uint64_t detail)
+static inline void tb_state_failed(tb_trace *t, tb_thread *th, uint32_t file, unsigned status, uint64_t detail)
 {
     unsigned char body[64], *p = body + tb_state_head(body, TRACE_STATE_FAILED, file);
     p = tb_varint(p, status);
