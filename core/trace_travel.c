@@ -263,7 +263,7 @@ static char *root_name(name_table *names, const char *folder)
     if (n == 0)
         name[n++] = 'r';
     name[n] = '\0';
-    if (!name_taken(names, name)) {
+    if (!name_taken(names, name) && strcmp(name, TRACE_ROOT_CWD) != 0) {
         name_entry_of(names, name);
         return esh_xstrdup(name);
     }
@@ -552,12 +552,31 @@ static size_t travel_lists(scn_scenario *sc, name_table *names, trace_notes *not
     return rewrites;
 }
 
-/* The captured file at FILE's path, NULL if none. */
+/* Whether the relative path REL, taken in FOLDER, is FULL ("x.edb" or ".\x.edb" in C:\app
+ * against C:\app\x.edb). */
+static int relative_is(const char *folder, const char *rel, const char *full)
+{
+    size_t n = under(full, folder);
+    if (n == 0 || !is_sep(full[n]))
+        return 0;
+    while (rel[0] == '.' && is_sep(rel[1]))
+        rel += 2;
+    return trace_path_same(full + n + 1, rel);
+}
+
+/* The captured file at FILE's path, NULL if none: the same path, or a relative one in the
+ * recording's current folder. */
 static const scn_state *state_at(const scn_scenario *sc, const scn_arg *file)
 {
-    for (size_t i = 0; i < sc->nstates; i++)
-        if (same_file(&sc->states[i].path, file))
+    const scn_root *cwd = scn_scenario_root(sc, TRACE_ROOT_CWD);
+    for (size_t i = 0; i < sc->nstates; i++) {
+        const scn_arg *path = &sc->states[i].path;
+        if (same_file(path, file))
             return &sc->states[i];
+        if (cwd && file->kind == SCN_ARG_STRING && !trace_path_is_absolute(file->text) &&
+            path->kind == SCN_ARG_STRING && relative_is(cwd->path, file->text, path->text))
+            return &sc->states[i];
+    }
     return NULL;
 }
 
@@ -609,11 +628,12 @@ static void travel_state(scn_scenario *sc, trace_notes *notes)
         }
         if (created || state_at(sc, file))
             continue;
-        if (sc->nstates > 0 && file->kind == SCN_ARG_STRING && !trace_path_is_absolute(file->text))
+        if (sc->nstates > 0 && file->kind == SCN_ARG_STRING && !trace_path_is_absolute(file->text) &&
+            !scn_scenario_root(sc, TRACE_ROOT_CWD))
             snprintf(reason, sizeof reason,
                      "state not captured: %s (line %d) attaches the relative path \"%s\", which this trace did not "
                      "create; the files the recording found are named by full path and its current folder is not "
-                     "in the trace, so the replay cannot tell which one it is",
+                     "in the trace (no `root cwd`), so the replay cannot tell which one it is",
                      step->fn->name, step->loc.line, file->text);
         else
             snprintf(reason, sizeof reason,
@@ -646,16 +666,29 @@ static size_t travel_roots(scn_scenario *sc, name_table *names, trace_notes *not
 {
     size_t rewrites = 0, nargs;
     scn_arg **args = path_args(sc, &nargs);
-    if (sc->nroots == 0) {
+    size_t given = sc->nroots;
+    const scn_root *cwd = scn_scenario_root(sc, TRACE_ROOT_CWD);
+    char *cwd_path = cwd ? esh_xstrdup(cwd->path) : NULL; /* sc->roots may move as roots are added */
+    {
         char **folders = NULL;
         size_t nfolders = 0;
         for (size_t i = 0; i < nargs; i++) {
             const scn_arg *arg = args[i];
             char *folder;
-            size_t k = 0;
-            if (arg->kind != SCN_ARG_STRING || !trace_path_is_absolute(arg->text) ||
-                (folder = folder_of(arg->text)) == NULL)
+            size_t k = 0, r = 0;
+            if (arg->kind != SCN_ARG_STRING || !trace_path_is_absolute(arg->text))
                 continue;
+            /* A folder under a root the trace gives is that root's, but for the recording's
+             * current folder: folders in it are roots of their own (`--map data=...`), which
+             * the replay keeps in their place under it. */
+            while (r < given && (strcmp(sc->roots[r].name, TRACE_ROOT_CWD) == 0 || !under(arg->text, sc->roots[r].path)))
+                r++;
+            if (r < given || (folder = folder_of(arg->text)) == NULL)
+                continue;
+            if (cwd_path && trace_path_same(folder, cwd_path)) {
+                free(folder); /* a file directly in the current folder: cwd:"\\NAME" */
+                continue;
+            }
             while (k < nfolders && !trace_path_same(folders[k], folder))
                 k++;
             if (k < nfolders) {
@@ -708,7 +741,13 @@ static size_t travel_roots(scn_scenario *sc, name_table *names, trace_notes *not
         rewrites++;
     }
     free(args);
+    free(cwd_path);
     return rewrites;
+}
+
+size_t trace_path_under(const char *path, const char *folder)
+{
+    return under(path, folder);
 }
 
 size_t trace_travel(scn_scenario *sc, trace_notes *notes)

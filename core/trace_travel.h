@@ -17,15 +17,20 @@
  *  - state: a `state` line the recording holds no copy of, or a database attached that the
  *    trace neither created nor holds as state, makes the scenario a counted skip ("state not
  *    captured: ..."); the rest is laid down by the replay before the first call;
- *  - roots: without `root` lines, the folders of the absolute paths (arguments and `state`
- *    lines) become roots (nested folders fold into the outer one), and every absolute path
- *    under a root is written ROOT:"REST". */
+ *  - roots: the folders of the absolute paths (arguments and `state` lines) that no given
+ *    root (the recording's current folder, `root cwd`) holds become roots (nested folders
+ *    fold into the outer one), and every absolute path under a root is written ROOT:"REST". */
 #ifndef ESH_TRACE_TRAVEL_H
 #define ESH_TRACE_TRAVEL_H
 
 #include <stddef.h>
 
 #include "scenario.h"
+
+/* The root the shim writes for the recording's current folder (`root cwd "PATH"`): relative
+ * paths were relative to it, and the replay maps it to the scenario's working directory
+ * itself, where the replay runs. */
+#define TRACE_ROOT_CWD "cwd"
 
 typedef struct trace_notes {
     char **lines; /* "FILE:LINE: what was decided" */
@@ -45,6 +50,8 @@ void trace_notes_free(trace_notes *notes);
 int trace_path_is_absolute(const char *path);
 /* Whether A and B name one path as Windows compares them (case, either separator). */
 int trace_path_same(const char *a, const char *b);
+/* When PATH is FOLDER or under it, the length of FOLDER in PATH; else 0. */
+size_t trace_path_under(const char *path, const char *folder);
 /* The part of PATH after its last separator. */
 const char *trace_path_base(const char *path);
 

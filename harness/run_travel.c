@@ -66,8 +66,14 @@ int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
             scn_format_root(line, sizeof line, &sc->roots[r]);
             if (to)
                 printf("travel: %s: %s -> %s (--map)\n", sc->name, line, to);
-            else
-                printf("travel: %s: %s -> <its working directory>\\%s\n", sc->name, line, sc->roots[r].name);
+            else if (strcmp(sc->roots[r].name, TRACE_ROOT_CWD) == 0)
+                printf("travel: %s: %s -> <its working directory> (the recording's current folder)\n", sc->name, line);
+            else {
+                const scn_root *cwd = scn_scenario_root(sc, TRACE_ROOT_CWD);
+                size_t in_cwd = cwd ? trace_path_under(sc->roots[r].path, cwd->path) : 0;
+                printf("travel: %s: %s -> <its working directory>\\%s\n", sc->name, line,
+                       in_cwd > 0 ? sc->roots[r].path + in_cwd + 1 : sc->roots[r].name);
+            }
         }
     }
     fflush(stdout);

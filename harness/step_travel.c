@@ -48,14 +48,26 @@ static char *full_path(const char *utf8)
 char *travel_root_folder(const scn_scenario *sc, const scn_root *root, char **maps, size_t nmaps, char *err,
                          size_t errsize)
 {
-    (void)sc;
-    char relative[600];
+    char relative[1400];
     const char *to = NULL;
+    const scn_root *cwd = scn_scenario_root(sc, TRACE_ROOT_CWD);
+    size_t in_cwd = cwd && cwd != root ? trace_path_under(root->path, cwd->path) : 0;
     for (size_t i = 0; i < nmaps; i++)
         if (travel_map_matches(root, maps[i]))
             to = strchr(maps[i], '=') + 1;
-    if (!to) {
-        snprintf(relative, sizeof relative, ".\\%s", root->name);
+    if (!to && in_cwd > 0) {
+        /* A folder in the recording's current folder keeps its place under it (where the
+         * current folder's relative paths reach it). */
+        char *base = travel_root_folder(sc, cwd, maps, nmaps, err, errsize);
+        if (!base)
+            return NULL;
+        snprintf(relative, sizeof relative, "%s%s", base, root->path + in_cwd);
+        free(base);
+        to = relative;
+    } else if (!to) {
+        /* The recording's current folder is the working directory itself, where the
+         * scenario runs and its relative paths resolve; any other root a folder in it. */
+        snprintf(relative, sizeof relative, strcmp(root->name, TRACE_ROOT_CWD) == 0 ? "." : ".\\%s", root->name);
         to = relative;
     }
     char *full = full_path(to);
@@ -222,6 +234,15 @@ int travel_prepare(const scn_scenario *sc, char **maps, size_t nmaps, var_store 
         if (!ok)
             snprintf(err, errsize, "root %s: cannot create %s (error %lu)", sc->roots[r].name, folder,
                      (unsigned long)GetLastError());
+        /* Relative paths follow the recording's current folder wherever --map puts it. */
+        if (ok && strcmp(sc->roots[r].name, TRACE_ROOT_CWD) == 0) {
+            wchar_t *wide = utf8_to_wide(folder);
+            ok = wide && SetCurrentDirectoryW(wide);
+            free(wide);
+            if (!ok)
+                snprintf(err, errsize, "root %s: cannot make %s the current folder (error %lu)", sc->roots[r].name,
+                         folder, (unsigned long)GetLastError());
+        }
         free(folder);
         if (!ok)
             return -1;

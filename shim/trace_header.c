@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "scenario.h"
 #include "target.h"
 #include "trace_header.h"
 
@@ -63,6 +64,29 @@ static void add_line_text(char *out, size_t size, const char *text)
     for (char *p = out + start; *p != '\0'; p++)
         if (*p == '\r' || *p == '\n')
             *p = ' ';
+}
+
+/* `root cwd "PATH"`: the process's current folder, against which its relative paths were
+ * resolved (docs/replay.md, "Roots"); the replay runs in its own working directory there.
+ * Not for a drive's root, which would hold every path of the drive. */
+static void add_current_folder(char *out, size_t size)
+{
+    wchar_t cwd[MAX_PATH * 2];
+    char utf8[MAX_PATH * 6], line[MAX_PATH * 14];
+    DWORD n = GetCurrentDirectoryW((DWORD)(sizeof cwd / sizeof cwd[0]), cwd);
+    if (n == 0 || n >= sizeof cwd / sizeof cwd[0])
+        return;
+    while (n > 3 && (cwd[n - 1] == L'\\' || cwd[n - 1] == L'/'))
+        cwd[--n] = 0;
+    if (n <= 3) /* "C:\" */
+        return;
+    to_utf8(cwd, utf8, (int)sizeof utf8);
+    scn_root root = {(char *)"cwd", utf8, {NULL, 0, 0}};
+    if (utf8[0] != '\0' && scn_format_root(line, sizeof line, &root) < sizeof line) {
+        add(out, size, "  ");
+        add(out, size, line);
+        add(out, size, "\n");
+    }
 }
 
 size_t trace_header_text(char *header, size_t size)
@@ -148,6 +172,7 @@ size_t trace_header_text(char *header, size_t size)
     snprintf(number, sizeof number, " (%lu.%lu.%lu)\n", (unsigned long)host.major, (unsigned long)host.minor,
               (unsigned long)host.build);
     add(header, size, number);
+    add_current_folder(header, size);
     return strlen(header);
 }
 

@@ -50,6 +50,10 @@ CLIENTS = [
      ["JetStopBackupInstance(", "JetReadFileInstance(", "JET_errBackupAbortByServer"]),
     ("attach_existing", ["data", "backup"], 2, 0,
      ["JetAttachDatabaseW(", "JetOpenDatabaseW(", "JetGetLogInfoInstanceW("]),
+    # Every path left to ESENT's defaults (the current folder): the trace names that folder
+    # (`root cwd`), and the second run's files found there are laid down in the replay's own.
+    ("relative_paths", [], 2, 0,
+     ["JetAttachDatabaseA(", "JetGetLogInfoInstanceW(", '  root cwd "', '\\\\notes.edb" ']),
     # The call that killed it is in the trace, last, with its stale pointer as `invalid`, and
     # the scenario expects the crash there: its replay must die at that step to pass.
     ("crash_mid_backup", ["data"], 1, CRASH,

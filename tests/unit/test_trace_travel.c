@@ -322,6 +322,49 @@ static void test_captured_state_travels(void **state)
     scn_suite_free(&suite);
 }
 
+/* The recording's current folder (`root cwd`, which the shim writes): a relative attach
+ * finds the captured file in it, a file directly in it is cwd:"\\NAME", a folder in it is
+ * a root of its own, and a folder elsewhere too; relative arguments stay relative. */
+static void test_current_folder_root(void **state)
+{
+    (void)state;
+    static const char text[] =
+        TRACE_HEAD
+        "  root cwd \"C:\\\\app\"\n"
+        "  state \"C:\\\\app\\\\notes.edb\" 8192 bytes from \"f\\\\notes.edb\"\n"
+        "  state \"C:\\\\app\\\\data\\\\edb.chk\" 4096 bytes from \"f\\\\edb.chk\"\n"
+        "  JetInit(&inst1) -> JET_errSuccess (0)   # seq=1 tid=1 t=0.1\n"
+        "  JetBeginSessionA($inst1, &sesid1, \"\", \"\") -> JET_errSuccess (0)   # seq=2 tid=1 t=0.2\n"
+        "  JetAttachDatabaseA($sesid1, \".\\\\notes.edb\", 0) -> JET_errSuccess (0)   # seq=3 tid=1 t=0.3\n"
+        "  JetCreateDatabaseA($sesid1, \"D:\\\\other\\\\z.edb\", null, &dbid1, 0) -> JET_errSuccess (0)   # seq=4 tid=1 t=0.4\n";
+    size_t rewrites;
+    char line[400];
+    scn_suite suite = travelled(text, NULL, &rewrites);
+    const scn_scenario *sc = &suite.scenarios[0];
+    assert_null(sc->skip_reason);
+    assert_int_equal(sc->nroots, 3);
+    assert_string_equal(sc->roots[0].name, "cwd");
+    assert_string_equal(sc->roots[1].name, "data");
+    assert_string_equal(sc->roots[1].path, "C:\\app\\data");
+    assert_string_equal(sc->roots[2].name, "other");
+    scn_format_state(line, sizeof line, &sc->states[0]);
+    assert_string_equal(line, "state cwd:\"\\\\notes.edb\" 8192 bytes from \"f\\\\notes.edb\"");
+    scn_format_state(line, sizeof line, &sc->states[1]);
+    assert_string_equal(line, "state data:\"\\\\edb.chk\" 4096 bytes from \"f\\\\edb.chk\"");
+    assert_string_equal(step_text(sc, 3), "JetAttachDatabaseA($sesid1, \".\\\\notes.edb\", 0) -> JET_errSuccess (0)");
+    assert_string_equal(step_text(sc, 4), "JetCreateDatabaseA($sesid1, other:\"\\\\z.edb\", null, &dbid1, 0) -> JET_errSuccess (0)");
+    scn_suite_free(&suite);
+
+    /* A folder that happens to be named cwd is not the current folder. */
+    static const char named[] =
+        TRACE_HEAD
+        "  JetCreateDatabaseA(0, \"C:\\\\x\\\\cwd\\\\a.edb\", null, &db1, 0) -> JET_errSuccess (0)   # seq=1 tid=1 t=0.1\n";
+    suite = travelled(named, NULL, &rewrites);
+    assert_int_equal(suite.scenarios[0].nroots, 1);
+    assert_string_equal(suite.scenarios[0].roots[0].name, "cwd1");
+    scn_suite_free(&suite);
+}
+
 /* Not a trace: the harness never applies the pass, and the flag says so. */
 static void test_suite_scenarios_are_not_traces(void **state)
 {
@@ -370,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_threads_travel_in_recorded_order),
         cmocka_unit_test(test_attach_without_state_is_a_skip),
         cmocka_unit_test(test_captured_state_travels),
+        cmocka_unit_test(test_current_folder_root),
         cmocka_unit_test(test_suite_scenarios_are_not_traces),
         cmocka_unit_test(test_roots_fold_and_stay_unique),
     };
