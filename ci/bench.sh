@@ -2,7 +2,8 @@
 # Prints the shim's per-call cost (direct, shim recording off, shim recording; 1, 2 and 4
 # threads), the cost of one call traced by Wine's relay tracer in the same run
 # (WINEDEBUG=+relay limited by RelayInclude to kernel32.GetTickCount, output to a file),
-# the ratios the recording issue sets targets for, and the trace decoder's speed. Each
+# the ratios the recording issue sets targets for, the trace decoder's speed, and how fast
+# the shim copies the files an instance finds (a 16 MB database at JetInit). Each
 # figure is the median of RUNS runs inside one shim_bench process.
 #   ci/bench.sh [BUILD_DIR] [CALLS] [RUNS]     (default build/mingw-x64 1000000 7)
 # WINEPREFIX defaults to build/wineprefix-bench (created on first use, on a fresh clone
@@ -31,6 +32,8 @@ timeout 300 "$wine" wineboot -i </dev/null >/dev/null 2>&1 || true
 
 cd "$bin"
 timeout 900 "$wine" shim_bench.exe shim "$calls" "$runs" </dev/null 2>/dev/null | tee "$tmp/shim.txt"
+# The files an instance finds, copied into the trace at JetInit: 16 MB, from the page cache.
+timeout 600 "$wine" shim_bench.exe state 16 "$runs" </dev/null 2>/dev/null | tee "$tmp/state.txt"
 
 timeout 60 "$wine" reg add 'HKCU\Software\Wine\Debug' /v RelayInclude /t REG_SZ \
     /d 'kernel32.GetTickCount' /f </dev/null >/dev/null

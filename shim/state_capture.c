@@ -258,8 +258,14 @@ static void capture_folder(trace_thread *t, const wchar_t *folder, api_id id)
     if (set_has(&folders_seen, folder) || !set_add(&folders_seen, folder) || !join(pattern, folder, L"*"))
         return;
     HANDLE find = FindFirstFileW(pattern, &found);
-    if (find == INVALID_HANDLE_VALUE)
-        return; /* a folder the instance will create: nothing found */
+    if (find == INVALID_HANDLE_VALUE) {
+        DWORD error = GetLastError();
+        /* A folder the instance will create holds nothing; one that cannot be listed may
+         * hold files, so the trace says it could not look (the replay then skips). */
+        if (error != ERROR_FILE_NOT_FOUND && error != ERROR_PATH_NOT_FOUND && error != ERROR_NO_MORE_FILES)
+            write_file_record(t, ++files_seen, pattern, 0, TRACE_STATE_UNREADABLE, error, id);
+        return;
+    }
     do {
         if (!(found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && is_ese_file(found.cFileName) &&
             join(path, folder, found.cFileName))

@@ -7,6 +7,12 @@
  *                                      bench\bench.trace.scn beside the executable); 1, 2
  *                                      and 4 threads; then the decoder's speed on a trace
  *                                      of CALLS / 5 calls
+ *   shim_bench state [MB] [RUNS]       JetInit of esentmodel.dll on an instance whose folder
+ *                                      holds an MB megabyte database, called directly and
+ *                                      through the shim, which copies that file into its
+ *                                      trace first (docs/recording.md, "State"): the
+ *                                      capture's cost and speed (from the page cache: it
+ *                                      writes the files, then a `state-measure` child times)
  *   shim_bench builtin [CALLS] [RUNS]  GetTickCount (a cheap Wine builtin) called CALLS
  *                                      times; ci/bench.sh runs it with and without
  *                                      WINEDEBUG=+relay to price Wine's relay tracer
@@ -245,6 +251,175 @@ static int bench_shim(long calls, int runs, const char *trace_arg)
     return 0;
 }
 
+typedef long(WINAPI *create_instance_fn)(JET_API_PTR *, const wchar_t *);
+typedef long(WINAPI *set_parameter_fn)(JET_API_PTR *, JET_API_PTR, unsigned long, JET_API_PTR, const wchar_t *);
+typedef long(WINAPI *init_fn)(JET_API_PTR *);
+typedef long(WINAPI *term_fn)(JET_API_PTR);
+
+typedef struct jet_calls {
+    create_instance_fn create;
+    set_parameter_fn set;
+    init_fn init;
+    term_fn term;
+} jet_calls;
+
+static int jet_calls_of(HMODULE module, jet_calls *j)
+{
+    if (module == NULL)
+        return 0;
+    j->create = (create_instance_fn)(void (*)(void))GetProcAddress(module, "JetCreateInstanceW");
+    j->set = (set_parameter_fn)(void (*)(void))GetProcAddress(module, "JetSetSystemParameterW");
+    j->init = (init_fn)(void (*)(void))GetProcAddress(module, "JetInit");
+    j->term = (term_fn)(void (*)(void))GetProcAddress(module, "JetTerm");
+    return j->create && j->set && j->init && j->term;
+}
+
+/* A fresh folder DIR\NAME\ holding found.edb of BYTES bytes. */
+static int state_folder(const wchar_t *dir, const wchar_t *name, size_t bytes, wchar_t *folder)
+{
+    wchar_t file[MAX_PATH];
+    static unsigned char block[1 << 20];
+    for (size_t i = 0; i < sizeof block; i++)
+        block[i] = (unsigned char)(i * 131 + 7);
+    _snwprintf(folder, MAX_PATH, L"%ls\\%ls\\", dir, name);
+    folder[MAX_PATH - 1] = L'\0';
+    CreateDirectoryW(folder, NULL);
+    _snwprintf(file, MAX_PATH, L"%lsfound.edb", folder);
+    file[MAX_PATH - 1] = L'\0';
+    HANDLE h = CreateFileW(file, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    int ok = h != INVALID_HANDLE_VALUE;
+    for (size_t done = 0; ok && done < bytes; done += sizeof block) {
+        DWORD put = 0, want = (DWORD)(bytes - done < sizeof block ? bytes - done : sizeof block);
+        ok = WriteFile(h, block, want, &put, NULL) && put == want;
+    }
+    if (h != INVALID_HANDLE_VALUE)
+        CloseHandle(h);
+    return ok;
+}
+
+/* ms of JetInit through J on a new instance NAME whose folders are FOLDER. */
+static double time_init(const jet_calls *j, const wchar_t *name, const wchar_t *folder, long *errors)
+{
+    JET_API_PTR instance = 0;
+    if (j->create(&instance, name) != 0 || j->set(&instance, 0, 0 /* JET_paramSystemPath */, 0, folder) != 0 ||
+        j->set(&instance, 0, 2 /* JET_paramLogFilePath */, 0, folder) != 0) {
+        (*errors)++;
+        return 0;
+    }
+    double begin = now_ns();
+    if (j->init(&instance) != 0)
+        (*errors)++;
+    double ms = (now_ns() - begin) / 1e6;
+    if (j->term(instance) != 0)
+        (*errors)++;
+    return ms;
+}
+
+/* `shim_bench state-measure MB RUNS` in a process of its own (its output is this one's),
+ * waited for; its exit code. */
+static int measure_in_child(long megabytes, int runs)
+{
+    wchar_t exe[MAX_PATH], cmd[MAX_PATH + 64];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    DWORD code = 1;
+    GetModuleFileNameW(NULL, exe, MAX_PATH);
+    _snwprintf(cmd, MAX_PATH + 64, L"\"%ls\" state-measure %ld %d", exe, megabytes, runs);
+    cmd[MAX_PATH + 63] = L'\0';
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    fflush(stdout);
+    if (!CreateProcessW(exe, cmd, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi))
+        return 1;
+    WaitForSingleObject(pi.hProcess, INFINITE);
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+    return (int)code;
+}
+
+/* The shim copies only files last written before its process started: this process writes
+ * each run's folder, then a `state-measure` child times the JetInit calls. */
+static int bench_state(long megabytes, int runs, int measure)
+{
+    wchar_t model[MAX_PATH], dir[MAX_PATH], trace[MAX_PATH], folder[MAX_PATH], name[32];
+    size_t bytes = (size_t)megabytes << 20;
+    beside_exe(model, MAX_PATH, L"esentmodel.dll");
+    beside_exe(dir, MAX_PATH, L"bench");
+    CreateDirectoryW(dir, NULL);
+    if (!measure) {
+        for (int r = 0; r < runs; r++) {
+            _snwprintf(name, 32, L"direct%d", r);
+            int ok = state_folder(dir, name, bytes, folder);
+            _snwprintf(name, 32, L"shim%d", r);
+            if (!ok || !state_folder(dir, name, bytes, folder)) {
+                fprintf(stderr, "shim_bench: cannot write %ld MB into %ls\n", 2 * megabytes * runs, dir);
+                return 1;
+            }
+        }
+        Sleep(50); /* past the files' write time, whatever the clock's resolution */
+        int rc = measure_in_child(megabytes, runs);
+        for (int r = 0; r < 2 * runs; r++) { /* the folders hold 2 x RUNS x MB: remove them */
+            wchar_t pattern[MAX_PATH], file[MAX_PATH];
+            WIN32_FIND_DATAW found;
+            _snwprintf(name, 32, r % 2 ? L"shim%d" : L"direct%d", r / 2);
+            _snwprintf(folder, MAX_PATH, L"%ls\\%ls", dir, name);
+            _snwprintf(pattern, MAX_PATH, L"%ls\\*", folder);
+            HANDLE find = FindFirstFileW(pattern, &found);
+            for (BOOL more = find != INVALID_HANDLE_VALUE; more; more = FindNextFileW(find, &found)) {
+                _snwprintf(file, MAX_PATH, L"%ls\\%ls", folder, found.cFileName);
+                if (!(found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY))
+                    DeleteFileW(file);
+            }
+            if (find != INVALID_HANDLE_VALUE)
+                FindClose(find);
+            RemoveDirectoryW(folder);
+        }
+        return rc;
+    }
+    _snwprintf(trace, MAX_PATH, L"%ls\\state.trace.scn", dir);
+    trace[MAX_PATH - 1] = L'\0';
+    SetEnvironmentVariableW(L"ESENTSHIM_TARGET", model);
+    SetEnvironmentVariableW(L"ESENTSHIM_STATE_MAX_BYTES", L"1099511627776"); /* every run's file fits */
+    jet_calls direct, shim;
+    HMODULE target = LoadLibraryW(model);
+    HMODULE recording = load_shim_copy(dir, L"esentshim-bench-state.dll", trace);
+    if (!jet_calls_of(target, &direct) || !jet_calls_of(recording, &shim)) {
+        fprintf(stderr, "shim_bench: cannot load esentmodel.dll or esentshim.dll beside the executable\n");
+        return 2;
+    }
+    double plain[MAX_RUNS], through[MAX_RUNS];
+    long errors = 0;
+    for (int r = 0; r < runs; r++) {
+        _snwprintf(name, 32, L"direct%d", r);
+        _snwprintf(folder, MAX_PATH, L"%ls\\%ls\\", dir, name);
+        plain[r] = time_init(&direct, name, folder, &errors);
+        _snwprintf(name, 32, L"shim%d", r);
+        _snwprintf(folder, MAX_PATH, L"%ls\\%ls\\", dir, name);
+        through[r] = time_init(&shim, name, folder, &errors);
+    }
+    FreeLibrary(recording);
+    FreeLibrary(target);
+    WIN32_FILE_ATTRIBUTE_DATA info;
+    double trace_mb = GetFileAttributesExW(trace, GetFileExInfoStandard, &info)
+                          ? (double)(((uint64_t)info.nFileSizeHigh << 32) | info.nFileSizeLow) / 1048576.0
+                          : 0;
+    DeleteFileW(trace);
+    if (errors != 0 || trace_mb < (double)megabytes * runs) {
+        fprintf(stderr, "shim_bench: %ld calls failed; the trace holds %.1f MB of the %ld MB to capture\n", errors,
+                trace_mb, megabytes * runs);
+        return 1;
+    }
+    double d = median(plain, runs), t = median(through, runs), capture = t - d;
+    double speed = capture > 0 ? (double)megabytes / (capture / 1000.0) : 0.0;
+    printf("state capture: JetInit of esentmodel.dll, its folder holding a %ld MB database, x %d runs (median ms)\n",
+           megabytes, runs);
+    printf("JetInit direct %.2f ms, through the shim %.2f ms: the capture adds %.2f ms, %.0f MB/s\n", d, t, capture,
+           speed);
+    printf("machine-readable: init_direct_ms=%.3f init_shim_ms=%.3f capture_mb_per_s=%.0f\n", d, t, speed);
+    return 0;
+}
+
 static DWORD WINAPI tick_worker(void *arg)
 {
     worker *w = arg;
@@ -292,6 +467,8 @@ int main(int argc, char **argv)
         return bench_shim(calls, runs, argc > 4 ? argv[4] : NULL);
     if (strcmp(mode, "builtin") == 0)
         return bench_builtin(calls, runs);
-    fprintf(stderr, "usage: shim_bench shim|builtin [CALLS] [RUNS]\n");
+    if (strcmp(mode, "state") == 0 || strcmp(mode, "state-measure") == 0)
+        return bench_state(argc > 2 ? calls : 16, runs, strcmp(mode, "state-measure") == 0);
+    fprintf(stderr, "usage: shim_bench shim|state|builtin [CALLS|MB] [RUNS]\n");
     return 2;
 }
