@@ -259,10 +259,17 @@ static void capture_folder(trace_thread *t, const wchar_t *folder, api_id id)
         return;
     HANDLE find = FindFirstFileW(pattern, &found);
     if (find == INVALID_HANDLE_VALUE) {
+        /* A folder that is not there (the instance will create it) or cannot be one holds
+         * nothing; one that exists and cannot be listed may hold files, so the trace says it
+         * could not look (the replay then skips). */
+        static const DWORD nothing[] = {ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_NO_MORE_FILES,
+                                        ERROR_INVALID_NAME,   ERROR_DIRECTORY,      ERROR_BAD_PATHNAME,
+                                        ERROR_INVALID_DRIVE,  ERROR_BAD_NETPATH,    ERROR_BAD_NET_NAME};
         DWORD error = GetLastError();
-        /* A folder the instance will create holds nothing; one that cannot be listed may
-         * hold files, so the trace says it could not look (the replay then skips). */
-        if (error != ERROR_FILE_NOT_FOUND && error != ERROR_PATH_NOT_FOUND && error != ERROR_NO_MORE_FILES)
+        size_t k = 0;
+        while (k < sizeof nothing / sizeof nothing[0] && nothing[k] != error)
+            k++;
+        if (k == sizeof nothing / sizeof nothing[0])
             write_file_record(t, ++files_seen, pattern, 0, TRACE_STATE_UNREADABLE, error, id);
         return;
     }
@@ -305,10 +312,13 @@ static int instance_path(uintptr_t instance, unsigned long paramid, wchar_t *out
     get_parameter_w wide = (get_parameter_w)(void (*)(void))target_function(API_ID_JetGetSystemParameterW);
     get_parameter_a narrow = (get_parameter_a)(void (*)(void))target_function(API_ID_JetGetSystemParameterA);
     out[0] = 0;
-    if (wide != NULL)
-        return wide(instance, 0, paramid, &value, out, PATH_MAX_W * sizeof(wchar_t)) >= 0 && out[0] != 0;
+    if (wide != NULL) {
+        int ok = wide(instance, 0, paramid, &value, out, (PATH_MAX_W - 1) * sizeof(wchar_t)) >= 0;
+        out[PATH_MAX_W - 1] = 0; /* whatever the target left there */
+        return ok && out[0] != 0;
+    }
     char text[PATH_MAX_W];
-    if (narrow == NULL || narrow(instance, 0, paramid, &value, text, sizeof text) < 0)
+    if (narrow == NULL || narrow(instance, 0, paramid, &value, text, sizeof text - 1) < 0)
         return 0;
     text[sizeof text - 1] = 0;
     return MultiByteToWideChar(CP_ACP, 0, text, -1, out, PATH_MAX_W) > 1;
