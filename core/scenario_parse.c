@@ -446,8 +446,12 @@ static int parse_block_line(scn_cursor *c, block_state *st, size_t *records)
     if (scn_lex_keyword(c, "root") && c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
         return scn_parse_root(c, sc);
     c->p = c->line_start + line_loc.col - 1; /* `root:` is a thread prefix */
-    if (scn_lex_keyword(c, "state") && c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+    if (scn_lex_keyword(c, "state") && c->p < c->end && (*c->p == ' ' || *c->p == '\t')) {
+        if (sc->nsteps > 0)
+            return scn_lex_fail(c, line_loc.col, "state after the first step (line %d): a recording's files are laid "
+                                "down before the first call, so state lines come first", sc->steps[0].loc.line);
         return scn_parse_state(c, sc);
+    }
     c->p = c->line_start + line_loc.col - 1; /* as is `state:` */
     if (scn_lex_keyword(c, "use")) {
         pending_use use;

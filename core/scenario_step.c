@@ -634,9 +634,6 @@ int scn_parse_state(scn_cursor *c, scn_scenario *sc)
     memset(&state, 0, sizeof state);
     scn_lex_skip_ws(c);
     state.loc = scn_lex_loc(c);
-    if (sc->nsteps > 0)
-        return scn_lex_fail(c, 0, "state after the first step (line %d): a recording's files are laid down before "
-                            "the first call, so state lines come first", sc->steps[0].loc.line);
     if (c->p >= c->end || (*c->p != '"' && !scn_lex_is_ident_start(*c->p)))
         return scn_lex_fail(c, 0, "expected the file as \"PATH\" or ROOT:\"REST\" after state, found %s",
                             scn_lex_found(c, found, sizeof found));

@@ -21,7 +21,7 @@ int scn_parse_code(scn_cursor *c, jet_err *value);
 int scn_parse_root(scn_cursor *c, scn_scenario *sc);
 
 /* `state PATH N bytes [from "FILE" | not captured: WHY]` after the word state: appends to
- * SC's states (only before the first step: the files are laid down before it). */
+ * SC's states (the caller refuses it after the first step: the files are laid down before it). */
 int scn_parse_state(scn_cursor *c, scn_scenario *sc);
 
 #endif

@@ -100,7 +100,7 @@ static void test_forms_errors(void **state)
     expect_error(SCN_WRAP("  JetOpenFileA($l[x], &hf1, &lo, &hi) -> any\n"), 4, 19, "expected a number, found 'x'");
     expect_error(SCN_WRAP("  JetTerm(d:\"x\") -> any\n"), 4, 11, "a string needs a STR_A or STR_W parameter");
     /* state lines */
-    expect_error(SCN_WRAP("  JetTerm(0) -> any\n  state \"C:\\\\a.edb\" 1 bytes\n"), 5, 9, "state after the first step (line 4)");
+    expect_error(SCN_WRAP("  JetTerm(0) -> any\n  state \"C:\\\\a.edb\" 1 bytes\n"), 5, 3, "state after the first step (line 4)");
     expect_error(SCN_WRAP("  state \"C:\\\\a.edb\" bytes\n  JetTerm(0) -> any\n"), 4, 21, "expected the file's size in bytes");
     expect_error(SCN_WRAP("  state \"C:\\\\a.edb\" 12\n  JetTerm(0) -> any\n"), 4, 23, "expected bytes after the size");
     expect_error(SCN_WRAP("  state 12 bytes\n  JetTerm(0) -> any\n"), 4, 9, "expected the file as \"PATH\" or ROOT:\"REST\"");
