@@ -575,8 +575,13 @@ static void write_states(decoder *d, esh_text *t, int stopped)
         return;
     if (d->nstates > 1)
         qsort(d->states, d->nstates, sizeof d->states[0], compare_files);
+    size_t copied = 0;
+    for (size_t i = 0; i < d->nstates; i++)
+        copied += d->states[i].described && d->states[i].status == TRACE_STATE_CAPTURED;
     if (described > 0)
-        esh_text_addf(t, "  # the files the process found, copied by esentshim; laid down before the first call\n");
+        esh_text_addf(t, copied > 0 ? "  # the files the process found, copied by esentshim; laid down before the "
+                                      "first call\n"
+                                    : "  # the files the process found (esentshim copied none of them)\n");
     d->out->states = esh_xcalloc(described ? described : 1, sizeof *d->out->states);
     for (size_t i = 0; i < d->nstates; i++) {
         state_entry *e = &d->states[i];

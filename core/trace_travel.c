@@ -602,7 +602,8 @@ static void travel_state(scn_scenario *sc, trace_notes *notes)
         else if (!st->in_trace && !st->from)
             snprintf(reason, sizeof reason,
                      "state not captured: %s (line %d): its bytes are in the binary trace this text was printed "
-                     "from (replay that file, or give the line from \"FILE\")", path, st->loc.line);
+                     "from (replay that file, or print it with `esent-harness trace --state DIR`, which writes "
+                     "each file into DIR and its line `from` that copy)", path, st->loc.line);
         else {
             bytes += st->size;
             continue;

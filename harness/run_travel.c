@@ -29,8 +29,9 @@ int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
                         !(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY);
             uint64_t size = found ? ((uint64_t)data.nFileSizeHigh << 32 | data.nFileSizeLow) : 0;
             if (!found)
-                fprintf(stderr, "%s:%d:%d: error: state from \"%s\": no such file (expected the copy of the "
-                        "captured file)\n", st->loc.file, st->loc.line, st->loc.col, st->from);
+                fprintf(stderr, "%s:%d:%d: error: state from \"%s\": no such file: %s (expected the copy of the "
+                        "captured file; a relative FILE is in the scenario's folder)\n", st->loc.file, st->loc.line,
+                        st->loc.col, st->from, from ? from : st->from);
             else if (size != st->size)
                 fprintf(stderr, "%s:%d:%d: error: state from \"%s\": it holds %llu bytes, the line says %llu\n",
                         st->loc.file, st->loc.line, st->loc.col, st->from, (unsigned long long)size,
@@ -40,7 +41,7 @@ int suite_travel(scn_suite *suite, char **maps, size_t nmaps, int print)
             free(wide);
             free(from);
         }
-    for (size_t i = 0; i < notes.count; i++)
+    for (size_t i = 0; rc == 0 && i < notes.count; i++) /* refused: nothing is laid down */
         printf("travel: %s\n", notes.lines[i]);
     trace_notes_free(&notes);
     for (size_t m = 0; m < nmaps; m++) {

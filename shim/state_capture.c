@@ -83,14 +83,18 @@ static void read_limit(void)
     if (n == 0 && GetLastError() == ERROR_ENVVAR_NOT_FOUND)
         return;
     uint64_t value = 0;
-    int ok = n > 0 && n < sizeof text / sizeof text[0];
+    int ok = n > 0 && n < sizeof text / sizeof text[0], too_large = 0;
     for (DWORD i = 0; ok && i < n; i++) {
         unsigned digit = (unsigned)(text[i] - L'0');
-        ok = digit <= 9 && value <= (UINT64_MAX - digit) / 10;
+        too_large = digit <= 9 && value > (UINT64_MAX - digit) / 10;
+        ok = digit <= 9 && !too_large;
         value = value * 10 + digit;
     }
     if (!ok) {
-        if (n > 0 && n < sizeof text / sizeof text[0])
+        if (too_large)
+            shim_warn_path("ESENTSHIM_STATE_MAX_BYTES is too large (more than 64 bits); the default, 64 MB, is "
+                           "kept: ", text);
+        else if (n > 0 && n < sizeof text / sizeof text[0])
             shim_warn_path("ESENTSHIM_STATE_MAX_BYTES is not a number of bytes (digits only); the default, 64 MB, "
                            "is kept: ", text);
         else
