@@ -565,19 +565,35 @@ static int read_thread(decoder *d, thread *t)
     return 0;
 }
 
+void trace_state_line(esh_text *out, const trace_state_file *f, const char *from)
+{
+    char line[16384];
+    scn_state st;
+    memset(&st, 0, sizeof st);
+    st.path.kind = SCN_ARG_STRING;
+    st.path.text = f->path;
+    st.size = f->size;
+    st.missing = from ? NULL : f->missing;
+    st.from = (char *)from;
+    scn_format_state(line, sizeof line, &st);
+    esh_text_addf(out, "  %s", line);
+    if (f->found_at)
+        esh_text_addf(out, "  # found before %s", f->found_at);
+    esh_text_add(out, "\n", 1);
+}
+
 /* The `state` lines, before the first call; OUT->states gets each file's pieces. */
 static void write_states(decoder *d, esh_text *t, int stopped)
 {
-    size_t described = 0;
-    for (size_t i = 0; i < d->nstates; i++)
+    size_t described = 0, copied = 0;
+    for (size_t i = 0; i < d->nstates; i++) {
         described += d->states[i].described && d->states[i].status != TRACE_STATE_WRITTEN;
-    if (described == 0 && d->nstates == 0)
+        copied += d->states[i].described && d->states[i].status == TRACE_STATE_CAPTURED;
+    }
+    if (d->nstates == 0)
         return;
     if (d->nstates > 1)
         qsort(d->states, d->nstates, sizeof d->states[0], compare_files);
-    size_t copied = 0;
-    for (size_t i = 0; i < d->nstates; i++)
-        copied += d->states[i].described && d->states[i].status == TRACE_STATE_CAPTURED;
     if (described > 0)
         esh_text_addf(t, copied > 0 ? "  # the files the process found, copied by esentshim; laid down before the "
                                       "first call\n"
@@ -611,17 +627,9 @@ static void write_states(decoder *d, esh_text *t, int stopped)
             f->npieces = e->npieces;
             e->pieces = NULL;
         }
-        scn_state st;
-        memset(&st, 0, sizeof st);
-        st.path.kind = SCN_ARG_STRING;
-        st.path.text = f->path;
-        st.size = f->size;
-        st.missing = f->missing;
-        scn_format_state(line, sizeof line, &st);
-        esh_text_addf(t, "  %s", line);
-        if (f->found_at)
-            esh_text_addf(t, "  # found before %s", f->found_at);
-        esh_text_add(t, "\n", 1);
+        f->line_at = t->len;
+        trace_state_line(t, f, NULL);
+        f->line_len = t->len - f->line_at;
     }
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "scenario.h"
+#include "text_buffer.h"
 
 /* A file the recording found (a STATE record), in file number order. */
 typedef struct trace_state_file {
@@ -16,7 +17,12 @@ typedef struct trace_state_file {
     const char *found_at;    /* the function it was found before (NULL: unknown) */
     scn_state_piece *pieces; /* by offset; `at` is a byte offset in the decoded data */
     size_t npieces;
+    size_t line_at, line_len; /* its `state` line in the text, the newline included */
 } trace_state_file;
+
+/* F's `state` line as the decoder prints it (indent, comment and newline included), with
+ * `from "FROM"` when FROM is not NULL: the text of `esent-harness trace` and `--state`. */
+void trace_state_line(esh_text *out, const trace_state_file *f, const char *from);
 
 typedef struct trace_text {
     char *text;         /* the scenario text, NUL-terminated (malloc'ed) */

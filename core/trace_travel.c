@@ -310,12 +310,9 @@ static int recorded_success(const scn_step *step)
 /* The string argument that names the file of a database call (szFilename). */
 static const scn_arg *file_name_arg(const scn_step *step)
 {
-    const api_param *params = api_params_of(step->fn);
-    for (size_t i = 0; i < step->nargs && i < step->fn->nparams; i++)
-        if ((params[i].kind == API_KIND_STR_A || params[i].kind == API_KIND_STR_W) &&
-            (step->args[i].kind == SCN_ARG_STRING || step->args[i].kind == SCN_ARG_ROOTED) && step->args[i].text)
-            return &step->args[i];
-    return NULL;
+    int i = api_first_string_param(step->fn); /* as the shim finds the file it captures */
+    const scn_arg *arg = i >= 0 && (size_t)i < step->nargs ? &step->args[i] : NULL;
+    return arg && (arg->kind == SCN_ARG_STRING || arg->kind == SCN_ARG_ROOTED) && arg->text ? arg : NULL;
 }
 
 /* Two path arguments naming one file ("C:\\d\\x.edb", or d:"\\x.edb" against one root). */

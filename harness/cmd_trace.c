@@ -49,37 +49,19 @@ static int write_state_file(const char *dir, const unsigned char *data, const tr
 /* The decoded text with each captured file's `state` line saying `from` its copy in DIR. */
 static int text_with_state(const char *dir, const unsigned char *data, const trace_text *text, esh_text *out)
 {
-    size_t k = 0;
-    for (const char *line = text->text; *line;) {
-        const char *end = strchr(line, '\n');
-        size_t n = end ? (size_t)(end - line) + 1 : strlen(line);
-        if (strncmp(line, "  state ", 8) == 0 && k < text->nstates) {
-            const trace_state_file *f = &text->states[k++];
-            if (!f->missing) {
-                char path[1200], shown[4096];
-                if (write_state_file(dir, data, f, path, sizeof path) != 0)
-                    return -1;
-                scn_state st;
-                memset(&st, 0, sizeof st);
-                st.path.kind = SCN_ARG_STRING;
-                st.path.text = f->path;
-                st.size = f->size;
-                st.from = path;
-                scn_format_state(shown, sizeof shown, &st);
-                const char *comment = strstr(line, "  # found before ");
-                if (comment && comment >= line + n)
-                    comment = NULL;
-                if (comment)
-                    comment += 2;
-                esh_text_addf(out, "  %s%s%.*s", shown, comment ? "  " : "\n",
-                              comment ? (int)(n - (size_t)(comment - line)) : 0, comment ? comment : "");
-                line += n;
-                continue;
-            }
-        }
-        esh_text_add(out, line, n);
-        line += n;
+    size_t done = 0;
+    for (size_t k = 0; k < text->nstates; k++) {
+        const trace_state_file *f = &text->states[k];
+        char path[1200];
+        if (f->missing)
+            continue;
+        if (write_state_file(dir, data, f, path, sizeof path) != 0)
+            return -1;
+        esh_text_add(out, text->text + done, f->line_at - done);
+        trace_state_line(out, f, path);
+        done = f->line_at + f->line_len;
     }
+    esh_text_add(out, text->text + done, text->len - done);
     return 0;
 }
 

@@ -95,6 +95,22 @@ static int make_folders(const char *folder)
     return ok ? 0 : -1;
 }
 
+/* Creates the folder PATH (UTF-8) is in, and the folders above it; PATH is left as it was. */
+static void make_parent_folders(char *path)
+{
+    size_t n = strlen(path);
+    while (n > 0 && !is_sep(path[n - 1]))
+        n--;
+    while (n > 0 && is_sep(path[n - 1]))
+        n--;
+    if (n == 0)
+        return;
+    char keep = path[n];
+    path[n] = '\0';
+    make_folders(path);
+    path[n] = keep;
+}
+
 /* Copies BYTES at offset AT of IN to OUT (both positioned by the caller for OUT). */
 static int copy_range(HANDLE in, uint64_t at, HANDLE out, uint64_t bytes)
 {
@@ -174,15 +190,7 @@ static int lay_down(const scn_scenario *sc, const scn_state *st, var_store *vars
     char *source = st->in_trace ? _strdup(sc->loc.file ? sc->loc.file : "") : st->from ? travel_state_from(sc, st) : NULL;
     int ok = 0;
     if (dest && source) {
-        size_t n = strlen(dest);
-        while (n > 0 && !is_sep(dest[n - 1]))
-            n--;
-        if (n > 1) {
-            char keep = dest[n - 1];
-            dest[n - 1] = '\0';
-            make_folders(dest);
-            dest[n - 1] = keep;
-        }
+        make_parent_folders(dest);
         HANDLE in = open_read(source), out = INVALID_HANDLE_VALUE;
         DWORD error = GetLastError();
         wchar_t *wide = in != INVALID_HANDLE_VALUE ? utf8_to_wide(dest) : NULL;
@@ -256,14 +264,7 @@ int travel_prepare(const scn_scenario *sc, char **maps, size_t nmaps, var_store 
             char *path = travel_resolve_path(arg, vars, err, errsize);
             if (!path)
                 return -1;
-            size_t n = strlen(path);
-            while (n > 0 && !is_sep(path[n - 1]))
-                n--;
-            while (n > 0 && is_sep(path[n - 1]))
-                n--;
-            path[n] = '\0';
-            if (n > 0)
-                make_folders(path);
+            make_parent_folders(path);
             free(path);
         }
     /* The files the recording found, before the first call. */

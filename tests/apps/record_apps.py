@@ -147,6 +147,23 @@ def replay(args, name, traces, results=None):
     return status, (failures[:3] + lines[-1:]) if lines else ["(no output)"], lines
 
 
+def replay_as_recorded(args, name, traces, results=None):
+    """Replays NAME's traces as many times as REPLAYS asks, stopping at the first that does
+    not pass; returns its status and the lines worth showing."""
+    for _ in range(REPLAYS.get(name, 1)):
+        status, summary, _ = replay(args, name, traces, results)
+        if status != 0:
+            break
+    return status, summary
+
+
+def print_replay(heading, status, summary):
+    """HEADING: every code matched (or the exit code), then SUMMARY indented."""
+    print("%s: %s" % (heading, "every code matched" if status == 0 else "exit %d" % status))
+    for line in summary:
+        print("       " + line)
+
+
 def later_run(traces, args):
     """The trace of attach_existing's later run (the one that opens what it attached; the
     first run attaches only the database it created)."""
@@ -247,15 +264,9 @@ def replay_recorded(args):
         if not traces:
             continue
         found += 1
-        results = os.path.join(args.out, name + "-replay-results.txt")
-        for _ in range(REPLAYS.get(name, 1)):
-            status, summary, _ = replay(args, name, traces, results)
-            if status != 0:
-                break
-        print("%s %s: %d trace(s) recorded by another build: %s" % (
-            "ok  " if status == 0 else "FAIL", name, len(traces), "every code matched" if status == 0 else "exit %d" % status))
-        for line in summary:
-            print("       " + line)
+        status, summary = replay_as_recorded(args, name, traces, os.path.join(args.out, name + "-replay-results.txt"))
+        print_replay("%s %s: %d trace(s) recorded by another build" % ("ok  " if status == 0 else "FAIL", name,
+                                                                       len(traces)), status, summary)
         failed += status != 0
     if found == 0:
         print("record_apps: no traces under %s (the x64 build's apps test records them)" % args.replay_recorded)
@@ -298,15 +309,9 @@ def main():
             print("    " + p.replace("\n", "\n    "))
         failed += bool(problems)
         if traces and (args.replay or args.require_replay):
-            for _ in range(REPLAYS.get(name, 1)):
-                status, summary, _ = replay(args, name, traces)
-                if status != 0:
-                    break
-            print("     replay from a fresh folder%s: %s" % (
-                " (%d times)" % REPLAYS[name] if name in REPLAYS else "",
-                "every code matched" if status == 0 else "exit %d" % status))
-            for line in summary:
-                print("       " + line)
+            status, summary = replay_as_recorded(args, name, traces)
+            print_replay("     replay from a fresh folder%s" % (" (%d times)" % REPLAYS[name] if name in REPLAYS else ""),
+                         status, summary)
             failed += bool(status != 0 and args.require_replay)
             if name == "attach_existing":
                 problems = check_state(args, name, client_args, runs, calls, traces)
